@@ -1,0 +1,37 @@
+// Structured one-line logs: `ts=... level=info event=webhook.accepted req=7f3a`.
+// Values with spaces, quotes or '=' are quoted and escaped so a line stays one
+// line whatever a person typed. Thread-safe; writes to stderr.
+#pragma once
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace ponte::log {
+
+enum class Level { debug, info, warn, error };
+
+struct Field {
+  std::string_view key;
+  std::string value;
+  Field(std::string_view k, std::string_view v) : key(k), value(v) {}
+  Field(std::string_view k, const std::string& v) : key(k), value(v) {}
+  Field(std::string_view k, const char* v) : key(k), value(v) {}
+  template <class N>
+    requires std::is_arithmetic_v<N>
+  Field(std::string_view k, N v) : key(k), value(std::to_string(v)) {}
+};
+
+void set_level(Level level);
+bool enabled(Level level);
+// Formats one line; exposed for tests.
+std::string format(Level level, std::string_view event, std::initializer_list<Field> fields);
+void write(Level level, std::string_view event, std::initializer_list<Field> fields);
+
+inline void debug(std::string_view e, std::initializer_list<Field> f = {}) { if (enabled(Level::debug)) write(Level::debug, e, f); }
+inline void info(std::string_view e, std::initializer_list<Field> f = {}) { write(Level::info, e, f); }
+inline void warn(std::string_view e, std::initializer_list<Field> f = {}) { write(Level::warn, e, f); }
+inline void error(std::string_view e, std::initializer_list<Field> f = {}) { write(Level::error, e, f); }
+
+}  // namespace ponte::log

@@ -1,0 +1,51 @@
+// The engine is a pure function: (flows, state, event, now) -> (state',
+// replies, effects, notes). No clock, files, logging, randomness or storage
+// inside; the server applies effects in the same transaction as state'.
+#pragma once
+
+#include "bot/core/clock.hpp"
+#include "bot/core/message.hpp"
+#include "bot/engine/flow_set.hpp"
+#include "bot/engine/state.hpp"
+
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace ponte::engine {
+
+enum class Priority { urgent = 0, high = 1, normal = 2 };
+std::string_view to_string(Priority p) noexcept;
+
+// Hand the conversation to a human: the server opens a queued case. Its
+// confirmation (catalog key `text_key`, rendered with {position}, the
+// person's place in the queue) is inserted into `replies` at `reply_index`,
+// because only storage knows the position.
+struct Handoff {
+  std::string topic;
+  Priority priority = Priority::normal;
+  std::string reason;
+  std::string summary;     // rendered summary of collected answers (may be empty)
+  std::string text_key;    // confirmation message key; may be empty (no message)
+  std::string lang;        // language to render the confirmation in
+  std::size_t reply_index = 0;
+};
+
+using Effect = std::variant<Handoff>;
+
+struct Note {
+  std::string code;     // "missing_translation", "step_budget", "unknown_node"...
+  std::string message;
+};
+
+struct StepResult {
+  ConversationState state;
+  std::vector<OutboundMessage> replies;  // final text, rendered with ICU
+  std::vector<Effect> effects;
+  std::vector<Note> notes;               // runtime problems, never thrown
+};
+
+StepResult step(const FlowSet& flows, ConversationState state, const InboundEvent& event,
+                TimePoint now);
+
+}  // namespace ponte::engine

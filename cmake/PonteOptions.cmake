@@ -1,0 +1,31 @@
+# Compiler flags every Ponte target shares, and the precompiled-header sets.
+# Boost.Beast/Asio dominate compile time: targets that use them precompile
+# them once (ponte_pch_asio), so a clean build + tests fits CI's budget.
+
+function(ponte_target_defaults target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic
+                         -Wno-missing-field-initializers)
+  if(PONTE_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+  target_compile_definitions(${target} PRIVATE
+    BOOST_ASIO_NO_DEPRECATED BOOST_ASIO_DISABLE_CONCEPTS
+    BOOST_BEAST_USE_STD_STRING_VIEW)
+endfunction()
+
+if(PONTE_SANITIZE)
+  add_compile_options(-fsanitize=${PONTE_SANITIZE} -fno-omit-frame-pointer
+                      -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=${PONTE_SANITIZE})
+endif()
+
+# Headers precompiled for targets built on Asio/Beast.
+set(PONTE_PCH_ASIO
+  <boost/asio.hpp>
+  <boost/asio/ssl.hpp>
+  <boost/beast/core.hpp>
+  <boost/beast/http.hpp>
+  <boost/beast/ssl.hpp>
+  <nlohmann/json.hpp>
+  <string> <vector> <map> <memory> <chrono> <optional>)
+set(PONTE_PCH_JSON <nlohmann/json.hpp> <string> <vector> <map> <memory> <optional>)
