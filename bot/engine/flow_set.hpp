@@ -63,3 +63,11 @@ std::string default_language(const FlowSet& flows);
 std::string fingerprint(const FlowSet& flows);
 
 }  // namespace ponte::engine
+
+namespace ponte::engine {
+// The rendered label of choice `choice_id` at the prompt identified by
+// `token` (the choice token of an OutboundMessage), in `lang`; empty when the
+// token or id is unknown (an old keyboard after a reload). For transcripts.
+std::string choice_label(const FlowSet& flows, std::string_view token, std::string_view choice_id,
+                         std::string_view lang);
+}  // namespace ponte::engine

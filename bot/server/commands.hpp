@@ -1,0 +1,20 @@
+// The ponte subcommands main.cpp dispatches to. Each returns the process
+// exit code and writes its diagnostics to stderr.
+#pragma once
+
+#include "bot/server/config.hpp"
+
+namespace ponte::server {
+
+// Runs the help line until SIGINT/SIGTERM (exit 0 after a clean shutdown);
+// SIGHUP reloads flows and locales, keeping the old set when the new one is
+// invalid. Exit 1: cannot start (port, database); 2: the flows are invalid.
+int serve(const Config& config);
+
+// Registers public_url + telegram.webhook_path with setWebhook.
+int telegram_set_webhook(const Config& config);
+
+// Loads flows and locales, prints every problem; exit 1 when any is an error.
+int flows_check(const Config& config);
+
+}  // namespace ponte::server

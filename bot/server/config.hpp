@@ -1,0 +1,90 @@
+// Configuration: one JSON file, flags that override it, secrets from the
+// environment. Unknown keys and wrong types are refused at start, each with
+// its JSON path, so a typo never silently falls back to a default.
+#pragma once
+
+#include "bot/core/error.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ponte::server {
+
+struct TelegramConfig {
+  std::string token;          // env PONTE_TELEGRAM_TOKEN; empty = channel off
+  std::string secret_token;   // env PONTE_TELEGRAM_SECRET
+  std::string api_base = "https://api.telegram.org";
+  std::string webhook_path = "/telegram/webhook";
+  int max_connections = 40;   // setWebhook: parallel connections Telegram opens
+  bool enabled() const { return !token.empty(); }
+};
+
+struct WhatsAppConfig {
+  std::string phone_number_id;  // env PONTE_WHATSAPP_PHONE_NUMBER_ID
+  std::string access_token;     // env PONTE_WHATSAPP_ACCESS_TOKEN
+  std::string app_secret;       // env PONTE_WHATSAPP_APP_SECRET
+  std::string verify_token;     // env PONTE_WHATSAPP_VERIFY_TOKEN
+  std::string api_base = "https://graph.facebook.com/v25.0";
+  std::string webhook_path = "/whatsapp/webhook";
+};
+
+struct HttpConfig {
+  std::size_t body_limit = 4 * 1024 * 1024;  // WhatsApp sends up to 3 MB
+  int read_timeout_ms = 10'000;    // a started request must arrive within this
+  int idle_timeout_ms = 60'000;    // an idle keep-alive connection is closed after
+  int write_timeout_ms = 10'000;
+};
+
+struct OutboxConfig {
+  int retry_base_ms = 1'000;        // first retry delay; doubles each attempt
+  int retry_max_ms = 300'000;       // cap of the backoff
+  int give_up_after_s = 172'800;    // transient failures for longer: dead-letter
+  int max_connections_per_host = 32;
+  int connect_timeout_ms = 5'000;
+  int request_timeout_ms = 15'000;
+};
+
+struct StorageConfig {
+  std::string synchronous = "full";  // "full" survives power loss; "normal" a crash
+  int max_batch = 512;
+};
+
+struct Config {
+  std::string listen_host = "127.0.0.1";
+  std::uint16_t listen_port = 8080;
+  std::filesystem::path data_dir = "data";
+  std::filesystem::path flows_dir = "flows";
+  std::filesystem::path locales_dir = "locales";
+  std::string public_url;  // https://help.example.org, used for set-webhook
+  int threads = 0;         // 0 = one per core
+  std::string log_level = "info";
+  int shutdown_timeout_ms = 4'000;
+  TelegramConfig telegram;
+  WhatsAppConfig whatsapp;
+  HttpConfig http;
+  OutboxConfig outbox;
+  StorageConfig storage;
+
+  std::filesystem::path database_file() const { return data_dir / "ponte.db"; }
+};
+
+using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
+EnvLookup process_env();
+
+// Reads `file` (nullopt: defaults only), resolving relative paths in it
+// against the file's folder, then applies the environment. Every problem is
+// reported at once, one per line: "<file>: /telegram/tokn: unknown key".
+Result<Config> load_config(const std::optional<std::filesystem::path>& file,
+                           const EnvLookup& env);
+// Same, from JSON text (tests); relative paths resolve against `base_dir`.
+Result<Config> parse_config(std::string_view json_text, const std::filesystem::path& base_dir,
+                            const EnvLookup& env, std::string_view source_name = "config");
+
+// "HOST:PORT" for --listen.
+Result<void> set_listen(Config& config, std::string_view host_port);
+
+}  // namespace ponte::server

@@ -1,0 +1,236 @@
+// Outbound HTTP(S) client. One coroutine owns a connection from acquire() to
+// release(); a reused keep-alive connection that the server closed meanwhile
+// fails at once, so such a request is retried once on a fresh connection.
+#include "bot/server/http_client.hpp"
+
+#include "bot/core/log.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include <optional>
+
+namespace ponte::server {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = net::ssl;
+using tcp = net::ip::tcp;
+
+namespace {
+constexpr auto use_nothrow = net::as_tuple(net::use_awaitable);
+}
+
+struct HttpClient::Connection {
+  std::optional<beast::tcp_stream> tcp;
+  std::optional<beast::ssl_stream<beast::tcp_stream>> tls;
+  beast::flat_buffer buffer;
+
+  beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *tcp; }
+};
+
+std::string Url::origin() const { return scheme + "://" + host + ":" + std::to_string(port); }
+
+Result<Url> parse_url(std::string_view text) {
+  Url url;
+  const auto sep = text.find("://");
+  if (sep == std::string_view::npos) return fail(Errc::config, "URL without scheme: " + std::string(text));
+  url.scheme = std::string(text.substr(0, sep));
+  if (url.scheme != "http" && url.scheme != "https") {
+    return fail(Errc::config, "URL scheme must be http or https: " + std::string(text));
+  }
+  auto rest = text.substr(sep + 3);
+  const auto slash = rest.find('/');
+  auto authority = rest.substr(0, slash);
+  url.path = slash == std::string_view::npos ? "" : std::string(rest.substr(slash));
+  while (!url.path.empty() && url.path.back() == '/') url.path.pop_back();
+  url.port = url.tls() ? 443 : 80;
+  const auto colon = authority.rfind(':');
+  if (colon != std::string_view::npos && authority.find(']', colon) == std::string_view::npos) {
+    const auto port = std::string(authority.substr(colon + 1));
+    char* end = nullptr;
+    const long p = std::strtol(port.c_str(), &end, 10);
+    if (port.empty() || *end || p <= 0 || p > 65535) {
+      return fail(Errc::config, "bad port in URL: " + std::string(text));
+    }
+    url.port = static_cast<std::uint16_t>(p);
+    authority = authority.substr(0, colon);
+  }
+  if (authority.size() > 2 && authority.front() == '[') authority = authority.substr(1, authority.size() - 2);
+  if (authority.empty()) return fail(Errc::config, "URL without host: " + std::string(text));
+  url.host = std::string(authority);
+  return url;
+}
+
+HttpClient::HttpClient(net::any_io_executor executor, HttpClientOptions options)
+    : executor_(std::move(executor)), options_(std::move(options)), tls_(ssl::context::tls_client) {
+  tls_.set_default_verify_paths();
+  tls_.set_verify_mode(ssl::verify_peer);
+  tls_.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                   ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+  if (!options_.ca_file.empty()) {
+    boost::system::error_code ec;
+    tls_.load_verify_file(options_.ca_file, ec);
+    if (ec) log::error("http_client.ca_file", {{"file", options_.ca_file}, {"error", ec.message()}});
+  }
+}
+
+HttpClient::~HttpClient() = default;
+
+void HttpClient::close_idle() {
+  std::lock_guard lock(mutex_);
+  for (auto& [key, pool] : pools_) pool.idle.clear();
+}
+
+net::awaitable<Result<std::unique_ptr<HttpClient::Connection>>> HttpClient::connect(const Url& url) {
+  tcp::resolver resolver(executor_);
+  auto [rec, endpoints] =
+      co_await resolver.async_resolve(url.host, std::to_string(url.port), use_nothrow);
+  if (rec) co_return fail(Errc::unavailable, "resolve " + url.host + ": " + rec.message());
+
+  auto conn = std::make_unique<Connection>();
+  beast::tcp_stream stream(executor_);
+  stream.expires_after(options_.connect_timeout);
+  auto [cec, ep] = co_await stream.async_connect(endpoints, use_nothrow);
+  if (cec) {
+    co_return fail(cec == beast::error::timeout ? Errc::timeout : Errc::unavailable,
+                   "connect " + url.origin() + ": " + cec.message());
+  }
+  stream.socket().set_option(tcp::no_delay(true));
+  if (!url.tls()) {
+    conn->tcp.emplace(std::move(stream));
+    co_return conn;
+  }
+  conn->tls.emplace(std::move(stream), tls_);
+  auto& tls = *conn->tls;
+  // SNI, and the certificate must name the host we asked for.
+  if (!SSL_set_tlsext_host_name(tls.native_handle(), url.host.c_str())) {
+    co_return fail(Errc::unavailable, "TLS: cannot set SNI for " + url.host);
+  }
+  tls.set_verify_callback(ssl::host_name_verification(url.host));
+  beast::get_lowest_layer(tls).expires_after(options_.connect_timeout);
+  auto [hec] = co_await tls.async_handshake(ssl::stream_base::client, use_nothrow);
+  if (hec) {
+    co_return fail(hec == beast::error::timeout ? Errc::timeout : Errc::unavailable,
+                   "TLS handshake with " + url.origin() + ": " + hec.message());
+  }
+  co_return conn;
+}
+
+net::awaitable<Result<std::unique_ptr<HttpClient::Connection>>> HttpClient::acquire(const Url& url,
+                                                                                    bool& reused) {
+  const auto key = url.origin();
+  auto ex = co_await net::this_coro::executor;
+  for (;;) {
+    std::shared_ptr<net::steady_timer> wait;
+    {
+      std::lock_guard lock(mutex_);
+      auto& pool = pools_[key];
+      if (!pool.idle.empty()) {
+        auto conn = std::move(pool.idle.back());
+        pool.idle.pop_back();
+        ++pool.active;
+        reused = true;
+        co_return conn;
+      }
+      if (pool.active < options_.max_per_host) {
+        ++pool.active;
+        break;
+      }
+      wait = std::make_shared<net::steady_timer>(ex, net::steady_timer::time_point::max());
+      pool.waiters.push_back(wait);
+    }
+    // Woken (cancelled) by release(); the deadline bounds a lost wake-up.
+    wait->expires_after(options_.request_timeout);
+    co_await wait->async_wait(use_nothrow);
+  }
+  reused = false;
+  auto conn = co_await connect(url);
+  if (!conn) release(url, nullptr, false);
+  co_return conn;
+}
+
+void HttpClient::release(const Url& url, std::unique_ptr<Connection> conn, bool reusable) {
+  std::shared_ptr<net::steady_timer> wake;
+  {
+    std::lock_guard lock(mutex_);
+    auto& pool = pools_[url.origin()];
+    --pool.active;
+    if (conn && reusable) pool.idle.push_back(std::move(conn));
+    if (!pool.waiters.empty()) {
+      wake = std::move(pool.waiters.front());
+      pool.waiters.pop_front();
+    }
+  }
+  // A timer is not thread-safe: cancel it on its own executor.
+  if (wake) net::post(wake->get_executor(), [wake] { wake->cancel(); });
+}
+
+namespace {
+
+template <class Stream>
+net::awaitable<std::pair<boost::system::error_code, bool>> exchange(
+    Stream& stream, beast::tcp_stream& lowest, beast::flat_buffer& buffer,
+    http::request<http::string_body>& req, http::response_parser<http::string_body>& parser,
+    std::chrono::milliseconds timeout) {
+  lowest.expires_after(timeout);
+  auto [wec, wn] = co_await http::async_write(stream, req, use_nothrow);
+  if (wec) co_return std::pair{wec, false};
+  lowest.expires_after(timeout);
+  auto [rec, rn] = co_await http::async_read(stream, buffer, parser, use_nothrow);
+  // Nothing received at all: the peer closed an idle connection; safe to retry.
+  co_return std::pair{rec, rec && !parser.got_some()};
+}
+
+}  // namespace
+
+net::awaitable<Result<HttpResponse>> HttpClient::post(Url url, std::string target, std::string body,
+                                                      std::string content_type) {
+  http::request<http::string_body> req{http::verb::post, url.path + target, 11};
+  req.set(http::field::host, url.host);
+  req.set(http::field::user_agent, "ponte/0.1");
+  req.set(http::field::content_type, content_type);
+  req.keep_alive(true);
+  req.body() = std::move(body);
+  req.prepare_payload();
+
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    bool reused = false;
+    auto acquired = co_await acquire(url, reused);
+    if (!acquired) co_return acquired.error();
+    auto conn = std::move(*acquired);
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(16 * 1024 * 1024);
+    std::pair<boost::system::error_code, bool> outcome;
+    if (conn->tls) {
+      outcome = co_await exchange(*conn->tls, conn->lowest(), conn->buffer, req, parser,
+                                  options_.request_timeout);
+    } else {
+      outcome = co_await exchange(*conn->tcp, conn->lowest(), conn->buffer, req, parser,
+                                  options_.request_timeout);
+    }
+    const auto [ec, nothing_received] = outcome;
+    if (ec) {
+      release(url, nullptr, false);
+      if (reused && nothing_received && ec != beast::error::timeout) continue;
+      co_return fail(ec == beast::error::timeout ? Errc::timeout : Errc::unavailable,
+                     "POST " + url.origin() + url.path + "/...: " + ec.message());
+    }
+    auto res = parser.release();
+    HttpResponse out;
+    out.status = static_cast<int>(res.result_int());
+    out.body = std::move(res.body());
+    if (auto it = res.find(http::field::retry_after); it != res.end()) {
+      out.retry_after = std::string(it->value());
+    }
+    release(url, std::move(conn), res.keep_alive());
+    co_return out;
+  }
+  co_return fail(Errc::unavailable, "POST " + url.origin() + ": connection closed by peer");
+}
+
+}  // namespace ponte::server

@@ -1,0 +1,295 @@
+#include "bot/server/http_server.hpp"
+
+#include "bot/core/log.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <random>
+
+namespace ponte::server {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+
+namespace {
+
+constexpr auto use_nothrow = net::as_tuple(net::use_awaitable);
+constexpr std::size_t kHeaderLimit = 16 * 1024;
+
+bool is_quiet_close(const boost::system::error_code& ec) {
+  return ec == http::error::end_of_stream || ec == beast::error::timeout ||
+         ec == net::error::operation_aborted || ec == net::error::connection_reset ||
+         ec == net::error::eof || ec == net::error::broken_pipe;
+}
+
+void log_exception(std::string_view what, std::string_view req_id, std::exception_ptr e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    log::error(what, {{"req", req_id}, {"error", ex.what()}});
+  } catch (...) {
+    log::error(what, {{"req", req_id}, {"error", "unknown exception"}});
+  }
+}
+
+}  // namespace
+
+struct HttpServer::Connection {
+  Connection(tcp::socket socket, std::uint64_t id) : stream(std::move(socket)), id(id) {}
+  beast::tcp_stream stream;
+  std::uint64_t id;
+  std::string remote;
+  // Both touched only on the connection's strand.
+  bool busy = false;
+  bool closing = false;
+};
+
+Response make_response(const Request& req, http::status status, std::string body,
+                       std::string_view content_type) {
+  Response res{status, req.version()};
+  res.set(http::field::server, "ponte");
+  if (!body.empty()) res.set(http::field::content_type, content_type);
+  res.body() = std::move(body);
+  res.keep_alive(req.keep_alive());
+  return res;
+}
+
+Response json_error(const Request& req, http::status status, std::string_view message) {
+  std::string body = "{\"error\":\"";
+  for (char c : message) {
+    if (c == '"' || c == '\\') body.push_back('\\');
+    if (static_cast<unsigned char>(c) >= 0x20) body.push_back(c);
+  }
+  body += "\"}";
+  return make_response(req, status, std::move(body));
+}
+
+std::optional<std::string> query_param(std::string_view query, std::string_view name) {
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    auto pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    const auto eq = pair.find('=');
+    if (pair.substr(0, eq) != name) continue;
+    auto raw = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
+    std::string out;
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      if (raw[i] == '+') {
+        out.push_back(' ');
+      } else if (raw[i] == '%') {
+        if (i + 2 >= raw.size() || !std::isxdigit(static_cast<unsigned char>(raw[i + 1])) ||
+            !std::isxdigit(static_cast<unsigned char>(raw[i + 2]))) {
+          return std::nullopt;
+        }
+        out.push_back(static_cast<char>(std::stoi(std::string(raw.substr(i + 1, 2)), nullptr, 16)));
+        i += 2;
+      } else {
+        out.push_back(raw[i]);
+      }
+    }
+    return out;
+  }
+  return std::nullopt;
+}
+
+HttpServer::HttpServer(net::io_context& ioc, const HttpConfig& config, Handler handler)
+    : ioc_(ioc), config_(config), handler_(std::move(handler)), acceptor_(net::make_strand(ioc)) {
+  std::random_device rd;
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%04x", rd() & 0xffff);
+  id_prefix_ = buf;
+}
+
+HttpServer::~HttpServer() = default;
+
+Result<tcp::endpoint> HttpServer::listen(const std::string& host, std::uint16_t port) {
+  boost::system::error_code ec;
+  const auto address = net::ip::make_address(host, ec);
+  if (ec) return fail(Errc::config, "listen: \"" + host + "\" is not an IP address");
+  const tcp::endpoint endpoint{address, port};
+  const auto where = host + ":" + std::to_string(port);
+  if (acceptor_.open(endpoint.protocol(), ec); ec) {
+    return fail(Errc::config, "listen " + where + ": " + ec.message());
+  }
+  acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (acceptor_.bind(endpoint, ec); ec) {
+    return fail(Errc::config, "listen " + where + ": " + ec.message());
+  }
+  if (acceptor_.listen(net::socket_base::max_listen_connections, ec); ec) {
+    return fail(Errc::config, "listen " + where + ": " + ec.message());
+  }
+  return acceptor_.local_endpoint();
+}
+
+void HttpServer::start() {
+  net::co_spawn(acceptor_.get_executor(), accept_loop(), [](std::exception_ptr e) {
+    if (e) log_exception("http.accept_crashed", "-", e);
+  });
+}
+
+void HttpServer::begin_shutdown() {
+  shutting_down_ = true;
+  net::post(acceptor_.get_executor(), [this] {
+    boost::system::error_code ec;
+    acceptor_.close(ec);
+  });
+  std::lock_guard lock(mutex_);
+  for (auto& [id, weak] : connections_) {
+    auto conn = weak.lock();
+    if (!conn) continue;
+    net::post(conn->stream.get_executor(), [conn] {
+      conn->closing = true;
+      if (!conn->busy) {
+        boost::system::error_code ec;
+        conn->stream.socket().cancel(ec);
+      }
+    });
+  }
+}
+
+std::size_t HttpServer::live_connections() const {
+  std::lock_guard lock(mutex_);
+  std::size_t n = 0;
+  for (const auto& [id, weak] : connections_) n += !weak.expired();
+  return n;
+}
+
+net::awaitable<void> HttpServer::accept_loop() {
+  for (;;) {
+    auto [ec, socket] = co_await acceptor_.async_accept(net::make_strand(ioc_), use_nothrow);
+    if (ec) {
+      if (shutting_down_ || !acceptor_.is_open()) co_return;
+      log::warn("http.accept_failed", {{"error", ec.message()}});
+      // Out of file descriptors: back off briefly instead of spinning.
+      net::steady_timer pause(acceptor_.get_executor(), std::chrono::milliseconds(50));
+      co_await pause.async_wait(use_nothrow);
+      continue;
+    }
+    const auto id = next_id_.fetch_add(1);
+    auto conn = std::make_shared<Connection>(std::move(socket), id);
+    boost::system::error_code rec;
+    const auto remote = conn->stream.socket().remote_endpoint(rec);
+    if (!rec) conn->remote = remote.address().to_string() + ":" + std::to_string(remote.port());
+    {
+      std::lock_guard lock(mutex_);
+      connections_.emplace(id, conn);
+    }
+    net::co_spawn(conn->stream.get_executor(), serve(conn), [this, id](std::exception_ptr e) {
+      if (e) log_exception("http.connection_crashed", "-", e);
+      std::lock_guard lock(mutex_);
+      connections_.erase(id);
+    });
+  }
+}
+
+net::awaitable<void> HttpServer::serve(std::shared_ptr<Connection> conn) {
+  beast::flat_buffer buffer;
+  for (;;) {
+    if (conn->closing || shutting_down_) break;
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(kHeaderLimit);
+    parser.body_limit(config_.body_limit);
+    conn->busy = false;
+    conn->stream.expires_after(std::chrono::milliseconds(config_.idle_timeout_ms));
+    auto [hec, hn] = co_await http::async_read_header(conn->stream, buffer, parser, use_nothrow);
+    if (hec) {
+      if (!is_quiet_close(hec) && hec != http::error::partial_message) {
+        log::info("http.bad_request", {{"remote", conn->remote}, {"error", hec.message()}});
+        Request dummy;
+        auto res = json_error(dummy, http::status::bad_request, "malformed HTTP request");
+        res.keep_alive(false);
+        res.prepare_payload();
+        conn->stream.expires_after(std::chrono::milliseconds(config_.write_timeout_ms));
+        co_await http::async_write(conn->stream, res, use_nothrow);
+      }
+      break;
+    }
+    conn->busy = true;
+    const bool too_large = parser.content_length() && *parser.content_length() > config_.body_limit;
+    boost::system::error_code bec;
+    if (!too_large) {
+      if (auto it = parser.get().find(http::field::expect);
+          it != parser.get().end() && beast::iequals(it->value(), "100-continue")) {
+        http::response<http::empty_body> cont{http::status::continue_, 11};
+        conn->stream.expires_after(std::chrono::milliseconds(config_.write_timeout_ms));
+        co_await http::async_write(conn->stream, cont, use_nothrow);
+      }
+      conn->stream.expires_after(std::chrono::milliseconds(config_.read_timeout_ms));
+      auto [ec, n] = co_await http::async_read(conn->stream, buffer, parser, use_nothrow);
+      bec = ec;
+    }
+    if (too_large || bec == http::error::body_limit) {
+      // Refused cheaply: the rest of the body is never read, so the connection closes.
+      log::warn("http.too_large", {{"remote", conn->remote},
+                                   {"path", std::string(parser.get().target())}});
+      auto res = json_error(parser.get(), http::status::payload_too_large, "body too large");
+      res.keep_alive(false);
+      res.prepare_payload();
+      conn->stream.expires_after(std::chrono::milliseconds(config_.write_timeout_ms));
+      co_await http::async_write(conn->stream, res, use_nothrow);
+      break;
+    }
+    if (bec) {
+      if (!is_quiet_close(bec)) {
+        log::info("http.bad_request", {{"remote", conn->remote}, {"error", bec.message()}});
+      }
+      break;
+    }
+    auto req = parser.release();
+    const bool keep = co_await handle_one(*conn, req);
+    if (!keep) break;
+  }
+  boost::system::error_code ec;
+  conn->stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  conn->stream.socket().close(ec);
+}
+
+net::awaitable<bool> HttpServer::handle_one(Connection& conn, Request& req) {
+  char idbuf[32];
+  std::snprintf(idbuf, sizeof idbuf, "%s-%llx", id_prefix_.c_str(),
+                static_cast<unsigned long long>(next_id_.fetch_add(1)));
+  const std::string_view target = req.target();
+  const auto q = target.find('?');
+  RequestContext ctx{req, idbuf, conn.remote, std::string(target.substr(0, q)),
+                     q == std::string_view::npos ? std::string() : std::string(target.substr(q + 1))};
+  const auto started = std::chrono::steady_clock::now();
+  Reply reply;
+  try {
+    reply = co_await handler_(ctx);
+  } catch (...) {
+    log_exception("http.handler_crashed", ctx.id, std::current_exception());
+    reply.response = json_error(req, http::status::internal_server_error, "internal error");
+    reply.takeover = nullptr;
+  }
+  if (reply.takeover) {
+    log::info("http.stream", {{"req", ctx.id}, {"path", ctx.path}});
+    co_await reply.takeover(conn.stream);
+    co_return false;
+  }
+  auto& res = reply.response;
+  const bool keep = req.keep_alive() && res.keep_alive() && !conn.closing && !shutting_down_;
+  res.keep_alive(keep);
+  res.set("X-Request-Id", ctx.id);
+  res.prepare_payload();
+  const auto status = res.result_int();
+  conn.stream.expires_after(std::chrono::milliseconds(config_.write_timeout_ms));
+  auto [wec, wn] = co_await http::async_write(conn.stream, res, use_nothrow);
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::steady_clock::now() - started).count();
+  const auto level = status >= 500 ? log::Level::error : status >= 400 ? log::Level::warn
+                                                                       : log::Level::info;
+  if (log::enabled(level)) {
+    log::write(level, "http.request",
+               {{"req", ctx.id}, {"method", std::string(req.method_string())}, {"path", ctx.path},
+                {"status", status}, {"us", us}, {"remote", conn.remote}});
+  }
+  co_return !wec && keep;
+}
+
+}  // namespace ponte::server

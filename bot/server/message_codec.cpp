@@ -1,0 +1,75 @@
+#include "bot/server/message_codec.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace ponte::server {
+
+using nlohmann::json;
+
+std::string encode_outbound(const OutboundMessage& msg) {
+  json j = {{"text", msg.text}, {"lang", msg.lang}};
+  if (!msg.choices.empty()) {
+    json choices = json::array();
+    for (const auto& c : msg.choices) choices.push_back({{"id", c.id}, {"label", c.label}});
+    j["choices"] = std::move(choices);
+    j["token"] = msg.choice_token;
+  }
+  if (msg.rtl) j["rtl"] = true;
+  if (msg.urgent) j["urgent"] = true;
+  if (msg.sensitive) j["sensitive"] = true;
+  if (!msg.ack_callback_id.empty()) j["ack"] = msg.ack_callback_id;
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+Result<OutboundMessage> decode_outbound(std::string_view json_text) {
+  try {
+    const auto j = json::parse(json_text);
+    OutboundMessage m;
+    m.text = j.value("text", "");
+    m.lang = j.value("lang", "");
+    m.rtl = j.value("rtl", false);
+    m.urgent = j.value("urgent", false);
+    m.sensitive = j.value("sensitive", false);
+    m.ack_callback_id = j.value("ack", "");
+    m.choice_token = j.value("token", "");
+    if (auto it = j.find("choices"); it != j.end()) {
+      for (const auto& c : *it) {
+        m.choices.push_back({c.at("id").get<std::string>(), c.at("label").get<std::string>()});
+      }
+    }
+    return m;
+  } catch (const json::exception& e) {
+    return fail(Errc::parse, std::string("stored message: ") + e.what());
+  }
+}
+
+std::string encode_inbound(const InboundEvent& ev, std::string_view label) {
+  json j = {{"kind", to_string(ev.kind)}};
+  switch (ev.kind) {
+    case EventKind::choice:
+      j["choice"] = ev.choice_id;
+      j["text"] = label;
+      break;
+    case EventKind::start:
+      break;
+    case EventKind::text:
+    case EventKind::media:
+      j["text"] = ev.text;
+      break;
+  }
+  // A person's text may hold invalid UTF-8: keep it, replaced, rather than fail.
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+Result<OutboundMessage> decode_inbound_as_message(std::string_view json_text) {
+  try {
+    const auto j = json::parse(json_text);
+    OutboundMessage m;
+    m.text = j.value("text", "");
+    return m;
+  } catch (const json::exception& e) {
+    return fail(Errc::parse, std::string("stored message: ") + e.what());
+  }
+}
+
+}  // namespace ponte::server

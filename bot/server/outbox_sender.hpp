@@ -1,0 +1,72 @@
+// Outbox sender: delivers committed outbox rows through the platform APIs.
+// One queue per recipient keeps a person's messages in order; different
+// recipients are sent in parallel (bounded by the HTTP client's pools).
+// Transient failures are retried with exponential backoff and jitter, a 429's
+// retry_after is honoured, permanent ones are dead-lettered. Every outcome is
+// written back through the group-commit writer; a row still pending at a
+// crash or restart is loaded and sent again (at-least-once).
+#pragma once
+
+#include "bot/channels/api_call.hpp"
+#include "bot/core/clock.hpp"
+#include "bot/server/config.hpp"
+#include "bot/server/http_client.hpp"
+#include "storage/repositories.hpp"
+#include "storage/writer.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <atomic>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace ponte::server {
+
+class OutboxSender {
+ public:
+  OutboxSender(boost::asio::any_io_executor executor, storage::Writer& writer, HttpClient& http,
+               const Config& config, const Clock& clock);
+
+  // Thread-safe. The rows must be committed already.
+  void enqueue(std::vector<storage::OutboxRow> rows);
+  // No new sends start; retry waits end. In-flight requests finish on their own.
+  void stop();
+  std::size_t queued() const;
+
+  // Backoff before retry `attempt` (1-based): base * 2^(attempt-1), capped,
+  // with "equal jitter" (half fixed, half random) so retries of many
+  // recipients do not come back in lockstep. Exposed for tests.
+  static std::chrono::milliseconds backoff(int attempt, std::chrono::milliseconds base,
+                                           std::chrono::milliseconds cap, double random01);
+
+ private:
+  struct Queue {
+    std::deque<storage::OutboxRow> rows;
+    std::shared_ptr<boost::asio::steady_timer> timer;  // the retry wait, when waiting
+  };
+  boost::asio::awaitable<void> run_queue(std::string key);
+  boost::asio::awaitable<channels::Delivery> deliver(const storage::OutboxRow& row);
+  void record(const storage::OutboxRow& row, const channels::Delivery& d, int attempts,
+              std::int64_t next_at);
+  std::optional<storage::OutboxRow> front(const std::string& key);
+  void pop(const std::string& key);
+
+  boost::asio::any_io_executor executor_;
+  storage::Writer& writer_;
+  HttpClient& http_;
+  const Config& config_;
+  const Clock& clock_;
+  std::optional<Url> telegram_url_;
+  std::atomic<bool> stopping_{false};
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, Queue> queues_;
+};
+
+}  // namespace ponte::server

@@ -1,0 +1,37 @@
+#include "bot/core/log.hpp"
+#include "bot/server/async_commit.hpp"
+#include "bot/server/services.hpp"
+
+#include <boost/asio.hpp>
+
+namespace ponte::server {
+
+namespace net = boost::asio;
+
+net::awaitable<Result<TurnOutcome>> process_event(Services& svc, InboundEvent event) {
+  auto flows = svc.flows.get();
+  auto outcome = std::make_shared<TurnOutcome>();
+  auto ev = std::make_shared<const InboundEvent>(std::move(event));
+  const auto now = svc.clock.now();
+  storage::Writer::Unit unit = [flows, ev, outcome, now](storage::Database& db) {
+    *outcome = TurnOutcome{};  // a unit rolled back and retried starts clean
+    return run_turn(db, *flows, *ev, now, TurnOptions{}, *outcome);
+  };
+  auto committed = co_await async_commit(svc.writer, std::move(unit), net::use_awaitable);
+  if (!committed) co_return committed.error();
+  if (!outcome->duplicate) {
+    for (const auto& note : outcome->notes) {
+      log::warn("engine.note", {{"code", note.code}, {"contact", outcome->contact_id},
+                                {"message", note.message}});
+    }
+    if (outcome->case_id) {
+      log::info("case.queued", {{"case", *outcome->case_id}, {"contact", outcome->contact_id},
+                                {"position", outcome->queue_position}});
+    }
+    if (!outcome->outbox.empty()) svc.sender.enqueue(outcome->outbox);
+    if (ev->channel == Channel::webchat) svc.hub.notify(ev->chat);
+  }
+  co_return std::move(*outcome);
+}
+
+}  // namespace ponte::server

@@ -1,0 +1,231 @@
+// serve(): the composition of the running help line, and its shutdown.
+// Order matters: services are built before the threads start and destroyed
+// after they join, so coroutines may hold plain references to them.
+#include "bot/core/log.hpp"
+#include "bot/server/async_commit.hpp"
+#include "bot/server/commands.hpp"
+#include "bot/server/handlers/handlers.hpp"
+#include "bot/server/http_client.hpp"
+#include "bot/server/http_server.hpp"
+#include "bot/server/services.hpp"
+#include "storage/repositories.hpp"
+
+#include <boost/asio.hpp>
+
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+namespace ponte::server {
+
+namespace net = boost::asio;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr auto use_nothrow = net::as_tuple(net::use_awaitable);
+// Telegram retries an update for 24 h: dedupe keys are kept for two days.
+constexpr auto kDedupeRetention = std::chrono::hours(48);
+
+log::Level level_from(const std::string& name) {
+  if (name == "debug") return log::Level::debug;
+  if (name == "warn") return log::Level::warn;
+  if (name == "error") return log::Level::error;
+  return log::Level::info;
+}
+
+void print_problems(const std::vector<engine::Problem>& problems) {
+  for (const auto& p : problems) std::cerr << engine::to_string(p) << "\n";
+}
+
+void log_if_thrown(std::string_view what, std::exception_ptr e) {
+  if (!e) return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    log::error(what, {{"error", ex.what()}});
+  }
+}
+
+// Rows left pending by an earlier run (crash, outage, restart) go out again.
+Result<std::size_t> resume_outbox(storage::ReaderPool& readers, OutboxSender& sender) {
+  auto reader = readers.acquire();
+  if (!reader) return reader.error();
+  std::size_t total = 0;
+  std::int64_t after = 0;
+  for (;;) {
+    auto rows = storage::pending_outbox(**reader, after, 1000);
+    if (!rows) return rows.error();
+    if (rows->empty()) break;
+    after = rows->back().id;
+    total += rows->size();
+    sender.enqueue(std::move(*rows));
+  }
+  return total;
+}
+
+void reload_flows(const Config& config, FlowsHolder& flows) {
+  auto report = engine::load_flow_set(config.flows_dir, config.locales_dir);
+  for (const auto& p : report.problems) {
+    log::warn("flows.problem", {{"problem", engine::to_string(p)}});
+  }
+  if (!report.ok()) {
+    log::error("flows.reload_refused", {{"errors", report.problems.size()},
+                                        {"serving", engine::fingerprint(*flows.get())}});
+    return;
+  }
+  flows.set(report.flows);
+  log::info("flows.reloaded", {{"flows", engine::fingerprint(*report.flows)}});
+}
+
+net::awaitable<void> prune_loop(Services& svc) {
+  auto ex = co_await net::this_coro::executor;
+  net::steady_timer timer(ex);
+  while (!svc.stopping) {
+    const auto before = to_unix_ms(svc.clock.now() - kDedupeRetention);
+    svc.writer.submit(
+        [before](storage::Database& db) -> Result<void> {
+          auto n = storage::prune_inbound(db, before);
+          if (!n) return n.error();
+          return {};
+        },
+        [](Result<void> r) {
+          if (!r) log::error("storage.prune_failed", {{"error", r.error().message}});
+        });
+    timer.expires_after(std::chrono::minutes(30));
+    co_await timer.async_wait(use_nothrow);
+  }
+}
+
+struct Runtime {
+  const Config& config;
+  Services& svc;
+  HttpServer& server;
+  HttpClient& http;
+  net::executor_work_guard<net::io_context::executor_type>& work;
+  net::io_context& ioc;
+};
+
+net::awaitable<void> shut_down(Runtime rt) {
+  log::info("ponte.stopping", {{"connections", rt.server.live_connections()}});
+  rt.svc.stopping = true;
+  rt.server.begin_shutdown();
+  rt.svc.hub.close();
+  auto ex = co_await net::this_coro::executor;
+  net::steady_timer tick(ex);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(rt.config.shutdown_timeout_ms);
+  while (rt.server.live_connections() > 0 && std::chrono::steady_clock::now() < deadline) {
+    tick.expires_after(std::chrono::milliseconds(20));
+    co_await tick.async_wait(use_nothrow);
+  }
+  rt.svc.sender.stop();
+  rt.http.close_idle();
+  // Everything acknowledged is committed already; this waits for the
+  // sender's last status updates to be written too.
+  auto flushed = co_await async_commit(
+      rt.svc.writer, [](storage::Database&) -> Result<void> { return {}; }, net::use_awaitable);
+  if (!flushed) log::error("ponte.flush_failed", {{"error", flushed.error().message}});
+  log::info("ponte.stopped", {{"cut_connections", rt.server.live_connections()}});
+  rt.work.reset();
+  rt.ioc.stop();
+}
+
+net::awaitable<void> signal_loop(Runtime rt) {
+  auto ex = co_await net::this_coro::executor;
+  net::signal_set signals(ex, SIGINT, SIGTERM, SIGHUP);
+  for (;;) {
+    auto [ec, sig] = co_await signals.async_wait(use_nothrow);
+    if (ec) co_return;
+    if (sig == SIGHUP) {
+      reload_flows(rt.config, rt.svc.flows);
+      continue;
+    }
+    co_await shut_down(rt);
+    co_return;
+  }
+}
+
+}  // namespace
+
+int serve(const Config& config) {
+  log::set_level(level_from(config.log_level));
+  std::error_code fec;
+  fs::create_directories(config.data_dir, fec);
+  if (fec) {
+    std::cerr << "ponte: cannot create data_dir " << config.data_dir << ": " << fec.message() << "\n";
+    return 1;
+  }
+  const auto file = config.database_file();
+  auto db = storage::Database::open(file, {.synchronous = config.storage.synchronous});
+  if (!db) {
+    std::cerr << "ponte: " << file.string() << ": " << db.error().message << "\n";
+    return 1;
+  }
+  if (auto m = storage::migrate(**db); !m) {
+    std::cerr << "ponte: " << file.string() << ": " << m.error().message << "\n";
+    return 1;
+  }
+  auto report = engine::load_flow_set(config.flows_dir, config.locales_dir);
+  print_problems(report.problems);
+  if (!report.ok()) {
+    std::cerr << "ponte: the flows in " << config.flows_dir.string() << " are invalid\n";
+    return 2;
+  }
+
+  storage::Writer writer(std::move(*db), {.max_batch = static_cast<std::size_t>(config.storage.max_batch)});
+  storage::ReaderPool readers(file);
+  SystemClock clock;
+  const int threads = config.threads > 0 ? config.threads
+                                         : std::max(1u, std::thread::hardware_concurrency());
+  net::io_context ioc(threads);
+  auto work = net::make_work_guard(ioc);
+  HttpClient http(ioc.get_executor(),
+                  {std::chrono::milliseconds(config.outbox.connect_timeout_ms),
+                   std::chrono::milliseconds(config.outbox.request_timeout_ms),
+                   static_cast<std::size_t>(config.outbox.max_connections_per_host), ""});
+  OutboxSender sender(ioc.get_executor(), writer, http, config, clock);
+  WebchatHub hub;
+  FlowsHolder flows(report.flows);
+  std::atomic<bool> stopping{false};
+  Services svc{config, flows, writer, readers, sender, hub, clock, stopping};
+  HttpServer server(ioc, config.http, make_router(svc));
+  auto endpoint = server.listen(config.listen_host, config.listen_port);
+  if (!endpoint) {
+    std::cerr << "ponte: " << endpoint.error().message << "\n";
+    return 1;
+  }
+  auto resumed = resume_outbox(readers, sender);
+  if (!resumed) {
+    std::cerr << "ponte: reading the outbox: " << resumed.error().message << "\n";
+    return 1;
+  }
+  server.start();
+  Runtime rt{config, svc, server, http, work, ioc};
+  net::co_spawn(ioc, signal_loop(rt), [](std::exception_ptr e) { log_if_thrown("signals.crashed", e); });
+  net::co_spawn(ioc, prune_loop(svc), [](std::exception_ptr e) { log_if_thrown("prune.crashed", e); });
+  log::info("ponte.started",
+            {{"listen", endpoint->address().to_string() + ":" + std::to_string(endpoint->port())},
+             {"threads", threads},
+             {"flows", engine::fingerprint(*report.flows)},
+             {"telegram", config.telegram.enabled() ? "on" : "off"},
+             {"outbox_resumed", *resumed}});
+
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : pool) t.join();
+  writer.stop();
+  return 0;
+}
+
+int flows_check(const Config& config) {
+  auto report = engine::load_flow_set(config.flows_dir, config.locales_dir);
+  print_problems(report.problems);
+  std::size_t errors = 0;
+  for (const auto& p : report.problems) errors += p.severity == engine::Problem::Severity::error;
+  std::cerr << (errors ? "flows: " + std::to_string(errors) + " error(s)\n" : "flows: ok\n");
+  return errors ? 1 : 0;
+}
+
+}  // namespace ponte::server

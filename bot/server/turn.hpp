@@ -1,0 +1,43 @@
+// One turn: everything an inbound event changes, done inside one unit of the
+// group-commit writer (so it is all committed, or none of it is):
+// dedupe key, contact, transcript, engine step, session, cases, outbox.
+// Runs on the writer thread; pure but for the Database it is given.
+#pragma once
+
+#include "bot/core/clock.hpp"
+#include "bot/core/error.hpp"
+#include "bot/core/message.hpp"
+#include "bot/engine/flow_set.hpp"
+#include "bot/engine/step.hpp"
+#include "storage/database.hpp"
+#include "storage/repositories.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace ponte::server {
+
+struct TurnOutcome {
+  bool duplicate = false;  // the event was seen before: nothing was done
+  ContactId contact_id = 0;
+  std::vector<storage::OutboxRow> outbox;  // committed rows, ready to send
+  std::vector<engine::Note> notes;
+  std::optional<std::int64_t> case_id;     // a handoff opened (or joined) a case
+  std::int64_t queue_position = 0;
+  std::size_t replies = 0;
+};
+
+struct TurnOptions {
+  // A Telegram button acknowledgement is useless after Telegram's 150 s.
+  std::chrono::seconds ack_lifetime{120};
+};
+
+Result<void> run_turn(storage::Database& db, const engine::FlowSet& flows, const InboundEvent& ev,
+                      TimePoint now, const TurnOptions& options, TurnOutcome& out);
+
+// How a reply is cut into messages for a channel (Telegram's 4096 limit...).
+std::vector<OutboundMessage> split_for(Channel channel, const OutboundMessage& msg);
+
+}  // namespace ponte::server

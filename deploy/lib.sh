@@ -1,0 +1,37 @@
+# Shared by deploy/run.sh and deploy/test.sh: install what is missing from
+# Debian's packages (only when something is missing, so a second run is
+# fast), then configure once and build incrementally.
+set -euo pipefail
+
+PONTE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+RUN_PACKAGES=(g++ cmake ninja-build pkg-config ccache ca-certificates
+  libboost1.81-dev nlohmann-json3-dev libsqlite3-dev libicu-dev libssl-dev)
+TEST_PACKAGES=(libgtest-dev libgmock-dev clang-format)
+
+ensure_packages() {
+  local missing=()
+  for p in "$@"; do
+    if [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" != "install ok installed" ]; then
+      missing+=("$p")
+    fi
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "ponte: installing ${missing[*]}" >&2
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# build_dir <dir> <cmake args...>: configure when needed, then build.
+build_dir() {
+  local dir="$1"
+  shift
+  local launcher=()
+  command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  if [ ! -f "$PONTE_ROOT/$dir/build.ninja" ]; then
+    cmake -S "$PONTE_ROOT" -B "$PONTE_ROOT/$dir" -G Ninja "${launcher[@]}" "$@"
+  fi
+  cmake --build "$PONTE_ROOT/$dir" -j "$(nproc)"
+}
