@@ -1,0 +1,126 @@
+#include "tests/integration/ponte_fixture.hpp"
+
+#include <fstream>
+#include <random>
+
+namespace ponte::testing {
+
+using nlohmann::json;
+
+PonteFixture::PonteFixture()
+    : telegram_(std::make_unique<FakeTelegram>()), dir_("ponte-it"), data_(dir_ / "data") {
+  std::random_device rd;
+  next_update_ = 700'000'000 + static_cast<std::int64_t>(rd() % 100'000'000);
+  port_ = free_port();
+  const json config = {
+      {"listen", "127.0.0.1:" + std::to_string(port_)},
+      {"data_dir", data_.string()},
+      {"flows_dir", std::string(PONTE_SOURCE_DIR) + "/flows"},
+      {"locales_dir", std::string(PONTE_SOURCE_DIR) + "/locales"},
+      {"threads", 2},
+      {"log_level", "debug"},
+      {"shutdown_timeout_ms", 2000},
+      {"telegram", {{"token", kToken}, {"secret_token", kSecret},
+                    {"api_base", telegram_->base_url()}}},
+      {"outbox", {{"retry_base_ms", 50}, {"retry_max_ms", 400}, {"request_timeout_ms", 2000},
+                  {"connect_timeout_ms", 1000}}},
+  };
+  config_ = dir_ / "ponte.json";
+  std::ofstream(config_) << config.dump(2);
+}
+
+PonteFixture::~PonteFixture() {
+  if (ponte_ && ponte_->running()) ponte_->kill9();
+}
+
+void PonteFixture::start() {
+  Process::Options options;
+  options.log_path = dir_ / "ponte.log";
+  ponte_ = std::make_unique<Process>(
+      std::vector<std::string>{PONTE_BINARY, "serve", "--config", config_.string()}, options);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (get("/healthz").status == 200) return;
+    if (!ponte_->running()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  throw std::runtime_error("ponte did not become healthy; log:\n" + ponte_->log());
+}
+
+std::optional<int> PonteFixture::stop(std::chrono::milliseconds timeout) {
+  if (!ponte_) return std::nullopt;
+  ponte_->signal(SIGTERM);
+  return ponte_->wait_exit(timeout);
+}
+
+HttpResponse PonteFixture::post_raw(const std::string& body, const std::string& secret) {
+  return request("127.0.0.1", port_, "POST", "/telegram/webhook", body,
+                 {{"Content-Type", "application/json"},
+                  {"X-Telegram-Bot-Api-Secret-Token", secret}});
+}
+
+HttpResponse PonteFixture::post_update(const json& update, const std::string& secret) {
+  return post_raw(update.dump(), secret);
+}
+
+HttpResponse PonteFixture::get(const std::string& target) {
+  return request("127.0.0.1", port_, "GET", target);
+}
+
+HttpResponse PonteFixture::post_json(const std::string& target, const json& body) {
+  return request("127.0.0.1", port_, "POST", target, body.dump(),
+                 {{"Content-Type", "application/json"}});
+}
+
+json PonteFixture::text_update(std::int64_t chat, const std::string& text, const std::string& lang) {
+  const json from = {{"id", chat}, {"is_bot", false}, {"first_name", "Amina"},
+                     {"language_code", lang}};
+  return {{"update_id", next_update_++},
+          {"message", {{"message_id", next_update_ % 100000}, {"date", 1767225600},
+                       {"from", from},
+                       {"chat", {{"id", chat}, {"type", "private"}, {"first_name", "Amina"}}},
+                       {"text", text}}}};
+}
+
+json PonteFixture::press_update(std::int64_t chat, const std::string& data) {
+  const json from = {{"id", chat}, {"is_bot", false}, {"first_name", "Amina"},
+                     {"language_code", "ar"}};
+  return {{"update_id", next_update_++},
+          {"callback_query",
+           {{"id", "cb" + std::to_string(next_update_)}, {"chat_instance", "-42"}, {"from", from},
+            {"message", {{"message_id", 58}, {"date", 1767225601},
+                         {"chat", {{"id", chat}, {"type", "private"}}}, {"text", "menu"}}},
+            {"data", data}}}};
+}
+
+std::vector<Button> PonteFixture::last_keyboard(std::int64_t chat) const {
+  std::vector<Button> out;
+  for (const auto& call : telegram_->delivered("sendMessage")) {
+    if (call.chat_id != chat || !call.body.contains("reply_markup")) continue;
+    out.clear();
+    for (const auto& row : call.body["reply_markup"]["inline_keyboard"]) {
+      for (const auto& b : row) {
+        out.push_back({b.value("text", ""), b.value("callback_data", "")});
+      }
+    }
+  }
+  return out;
+}
+
+HttpResponse PonteFixture::press(std::int64_t chat, const std::string& label_or_id) {
+  for (const auto& b : last_keyboard(chat)) {
+    const auto suffix = ":" + label_or_id;
+    const bool id_match = b.data.size() > suffix.size() &&
+                          b.data.compare(b.data.size() - suffix.size(), suffix.size(), suffix) == 0;
+    if (b.label == label_or_id || id_match) return post_update(press_update(chat, b.data));
+  }
+  HttpResponse none;
+  none.error = "no button \"" + label_or_id + "\" in the last keyboard";
+  return none;
+}
+
+bool PonteFixture::wait_texts(std::int64_t chat, std::size_t n, std::chrono::milliseconds timeout) {
+  return telegram_->wait_until([&] { return telegram_->texts_to(chat).size() >= n; }, timeout);
+}
+
+}  // namespace ponte::testing
