@@ -1,0 +1,176 @@
+// The engine's model of a loaded flow set: flows, nodes, message catalogs
+// and triggers, all resolved at load time so step() only looks things up.
+// Engine-internal: the server sees FlowSet only through flow_set.hpp.
+//
+// Everything here is immutable after load_flow_set() returns, except the
+// per-message ICU formatter, which sits behind its own mutex (ICU's
+// MessageFormat fills caches lazily inside const format calls).
+#pragma once
+
+#include "bot/engine/flow_set.hpp"
+#include "bot/engine/step.hpp"
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace ponte::engine {
+
+// Enumerators spell the JSON kind; `goto` is a C++ keyword, hence `goto_`.
+enum class NodeKind { say, choice, set, goto_, handoff, end };
+
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept {
+    return std::hash<std::string_view>{}(s);
+  }
+};
+
+// Assignments applied by a `set` node or a picked choice, in file order.
+struct Assignments {
+  std::vector<std::pair<std::string, std::string>> contact;
+  std::vector<std::pair<std::string, std::string>> vars;
+  bool empty() const { return contact.empty() && vars.empty(); }
+};
+
+struct ChoiceOption {
+  std::string id;     // [a-z0-9_]{1,40}, sent back by buttons
+  std::string label;  // catalog key
+  std::string next;   // node in the same flow
+  Assignments set;
+};
+
+struct SayNode {
+  std::string text;
+  std::string next;
+};
+struct ChoiceNode {
+  std::string text;
+  std::vector<ChoiceOption> choices;
+  std::string token;  // 8 chars [a-z0-9]: hash of flow id, node id, flow version
+};
+struct SetNode {
+  Assignments set;
+  std::string next;
+};
+struct GotoNode {
+  std::string flow;
+  std::string ret;  // node of the calling flow; empty = a jump, not a call
+};
+struct HandoffNode {
+  std::string topic;
+  Priority priority = Priority::normal;
+  std::string reason;
+  std::string text;  // confirmation key, rendered by the server with {position}
+  std::string next;
+};
+struct EndNode {
+  std::string text;  // may be empty
+};
+
+using NodeBody = std::variant<SayNode, ChoiceNode, SetNode, GotoNode, HandoffNode, EndNode>;
+
+// A reference a node makes, collected at parse time so validation does not
+// need to know each kind: node ids, flow ids and catalog keys.
+struct Ref {
+  enum class Kind { node, flow, text, return_node, language };
+  Kind kind;
+  std::string value;
+  std::string pointer;  // JSON pointer of the value in the flow file
+};
+
+struct Node {
+  std::string id;
+  NodeKind kind = NodeKind::say;
+  NodeBody body;
+  std::vector<Ref> refs;
+  std::string pointer;  // "/nodes/3"
+};
+
+struct Flow {
+  std::string id;
+  int version = 0;
+  std::string start;
+  std::string file;
+  std::vector<Node> nodes;
+  std::unordered_map<std::string, std::size_t, StringHash, std::equal_to<>>
+      index;  // node id -> nodes[i]
+  struct TriggerWord {
+    std::string lang;
+    std::string word;  // as written
+    std::string pointer;
+  };
+  std::vector<TriggerWord> triggers;
+
+  const Node* find(std::string_view node_id) const;
+};
+
+// One catalog entry as a translator wrote it, compiled once.
+struct CompiledFormat;  // wraps icu::MessageFormat + its mutex (catalog.cpp)
+struct CompiledFormatDeleter {
+  void operator()(CompiledFormat* f) const noexcept;
+};
+
+struct Message {
+  std::string pattern;
+  std::string file;
+  int line = 0;
+  bool has_args = false;
+  std::string static_text;  // the formatted text when has_args is false
+  std::unique_ptr<CompiledFormat, CompiledFormatDeleter> format;
+};
+
+// A catalog key across languages, with the fallback chain already resolved.
+struct CatalogKey {
+  std::vector<std::unique_ptr<Message>> own;  // per language index; null = not written
+  std::vector<int> resolved;                  // per language: index of the text used, -1 none
+  std::vector<std::u32string> normalized;     // per language: normalized resolved text
+  const Message* get(std::size_t lang) const {
+    const int r = resolved[lang];
+    return r < 0 ? nullptr : own[static_cast<std::size_t>(r)].get();
+  }
+};
+
+struct Trigger {
+  std::u32string keyword;  // normalized
+  std::size_t letters = 0;
+  std::size_t lang = 0;
+  std::string flow;
+};
+
+class FlowSet {
+ public:
+  int spec = 1;
+  std::string start_flow;
+  std::string restart_flow;
+  int step_budget = 64;
+
+  std::unordered_map<std::string, Flow, StringHash, std::equal_to<>> flows;
+  std::vector<LanguageInfo> languages;  // index = language index
+  std::size_t default_lang = 0;
+  std::unordered_map<std::string, CatalogKey, StringHash, std::equal_to<>> catalog;
+  std::vector<Trigger> triggers;
+  std::string fingerprint;
+  // Choice token -> its prompt, for naming a pressed button in transcripts.
+  std::unordered_map<std::string, const ChoiceNode*, StringHash, std::equal_to<>> prompts;
+
+  const Flow* find_flow(std::string_view id) const;
+  // Language index of a loaded language code; -1 when not loaded.
+  int language_index(std::string_view code) const;
+  const CatalogKey* key(std::string_view key) const;
+};
+
+// The token of a choice prompt: 8 chars [a-z0-9] from the flow id, node id
+// and flow version, so a button of an older prompt (or an older version of
+// the flow) is told apart from the current one. Defined in nodes/choice.cpp.
+std::string choice_token(std::string_view flow, std::string_view node, int version);
+
+// Formats `m` with `args`; thread-safe. Defined in catalog.cpp.
+std::string format_message(const Message& m, const Args& args);
+
+}  // namespace ponte::engine

@@ -1,0 +1,34 @@
+// The stages of load_flow_set(), in order: settings (flowset.json), flows,
+// catalogs, then checks across them. Each stage adds Problems and builds
+// what it can, so one run reports everything an author must fix.
+#pragma once
+
+#include "bot/engine/load_context.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ponte::engine {
+
+struct LoadState {
+  std::vector<Problem> problems;
+  std::uint64_t digest = 0xcbf29ce484222325ULL;
+  FileContext settings;
+  FileContext languages;
+  std::map<std::string, FileContext> flow_files;  // flow id -> its file
+  FileContext context() { return FileContext{{}, {}, &problems, &digest}; }
+};
+
+void load_settings(const std::filesystem::path& flows_dir, FlowSet& set, LoadState& st);
+void load_flows(const std::filesystem::path& flows_dir, FlowSet& set, LoadState& st);
+void load_catalogs(const std::filesystem::path& locales_dir, FlowSet& set, LoadState& st);
+// Cross-file checks; also computes choice tokens and the trigger table.
+void validate(FlowSet& set, LoadState& st);
+
+// "a/b/c.json" shown relative to how the directory was given.
+std::string shown_path(const std::filesystem::path& dir, const std::filesystem::path& file);
+
+}  // namespace ponte::engine

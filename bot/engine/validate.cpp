@@ -1,0 +1,191 @@
+// Checks across files, after everything is read: references between nodes,
+// flows and catalog keys, the settings' flows, triggers; then the warnings
+// (unreachable nodes, unused texts). Also finishes the model: choice
+// tokens and the normalised trigger table.
+#include "bot/engine/loader.hpp"
+#include "bot/engine/nodes/node_kind.hpp"
+#include "bot/engine/text_match.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace ponte::engine {
+namespace {
+
+// Texts the engine itself uses: every default language must have them.
+constexpr std::string_view kSystemKeys[] = {"system.not_understood", "system.stale_choice",
+                                            "system.media_received"};
+
+std::vector<std::string> node_ids(const Flow& flow) {
+  std::vector<std::string> ids;
+  for (const auto& n : flow.nodes) ids.push_back(n.id);
+  return ids;
+}
+
+std::vector<std::string> flow_ids(const FlowSet& set) {
+  std::vector<std::string> ids;
+  for (const auto& [id, flow] : set.flows) ids.push_back(id);
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+std::vector<std::string> language_codes(const FlowSet& set) {
+  std::vector<std::string> codes;
+  for (const auto& l : set.languages) codes.push_back(l.code);
+  return codes;
+}
+
+void check_settings(const FlowSet& set, LoadState& st) {
+  const auto ids = flow_ids(set);
+  for (const auto& [key, value] :
+       {std::pair{"start_flow", &set.start_flow}, std::pair{"restart_flow", &set.restart_flow}}) {
+    if (value->empty() || set.find_flow(*value) != nullptr) continue;
+    st.settings.error(std::string("/") + key, "no flow " + did_you_mean(*value, ids));
+  }
+  const Flow* restart = set.find_flow(set.restart_flow);
+  const Node* safe = restart != nullptr ? restart->find(restart->start) : nullptr;
+  if (safe != nullptr && node_kind(safe->kind).prompt == nullptr) {
+    st.settings.error("/restart_flow",
+                      "restart_flow must start with a node that waits for the "
+                      "person (a choice): it is the safe place after a problem");
+  }
+}
+
+void check_ref(const FlowSet& set, const Flow& flow, const Node& node, const Ref& ref,
+               FileContext& ctx, std::set<std::string>& used_keys) {
+  switch (ref.kind) {
+    case Ref::Kind::node:
+    case Ref::Kind::return_node:
+      if (flow.find(ref.value) == nullptr) {
+        ctx.error(ref.pointer, "no node " + did_you_mean(ref.value, node_ids(flow)) + " in flow " +
+                                   in_quotes(flow.id));
+      }
+      return;
+    case Ref::Kind::flow:
+      if (set.find_flow(ref.value) == nullptr) {
+        ctx.error(ref.pointer, "no flow " + did_you_mean(ref.value, flow_ids(set)));
+      }
+      return;
+    case Ref::Kind::language:
+      if (set.language_index(ref.value) < 0) {
+        ctx.error(ref.pointer, "language " + did_you_mean(ref.value, language_codes(set)) +
+                                   " is not in locales/languages.json");
+      }
+      return;
+    case Ref::Kind::text: {
+      used_keys.insert(ref.value);
+      const CatalogKey* key = set.key(ref.value);
+      const Message* text = key != nullptr ? key->own[set.default_lang].get() : nullptr;
+      if (text == nullptr) {
+        if (set.languages.empty()) return;  // languages.json itself is reported
+        ctx.error(ref.pointer, "no text " + in_quotes(ref.value) + " in the default language (" +
+                                   set.languages[set.default_lang].code + ")");
+      } else if (text->has_args && node.kind != NodeKind::handoff) {
+        ctx.warning(ref.pointer,
+                    "text " + in_quotes(ref.value) + " has {arguments}, but this node passes none");
+      }
+      return;
+    }
+  }
+}
+
+void warn_unreachable(const Flow& flow, FileContext& ctx) {
+  std::vector<bool> seen(flow.nodes.size(), false);
+  std::vector<std::size_t> todo;
+  auto visit = [&](const std::string& id) {
+    const auto it = flow.index.find(id);
+    if (it == flow.index.end() || seen[it->second]) return;
+    seen[it->second] = true;
+    todo.push_back(it->second);
+  };
+  visit(flow.start);
+  while (!todo.empty()) {
+    const Node& n = flow.nodes[todo.back()];
+    todo.pop_back();
+    for (const auto& ref : n.refs) {
+      if (ref.kind == Ref::Kind::node || ref.kind == Ref::Kind::return_node) visit(ref.value);
+    }
+  }
+  for (std::size_t i = 0; i < flow.nodes.size(); ++i) {
+    if (!seen[i] && flow.find(flow.start) != nullptr) {
+      ctx.warning(flow.nodes[i].pointer + "/id", "node " + in_quotes(flow.nodes[i].id) +
+                                                     " is never reached from " +
+                                                     in_quotes(flow.start));
+    }
+  }
+}
+
+void check_triggers(FlowSet& set, const Flow& flow, FileContext& ctx) {
+  const auto codes = language_codes(set);
+  for (const auto& [lang, word, pointer] : flow.triggers) {
+    const int li = set.language_index(lang);
+    if (li < 0) {
+      ctx.error("/triggers/" + pointer_token(lang),
+                "language " + did_you_mean(lang, codes) + " is not in locales/languages.json");
+      continue;
+    }
+    Trigger t{normalize(word), 0, static_cast<std::size_t>(li), flow.id};
+    t.letters = letter_count(t.keyword);
+    if (t.keyword.empty()) {
+      ctx.error(pointer, "keyword " + in_quotes(word) + " has no letters or digits");
+      continue;
+    }
+    for (const auto& other : set.triggers) {
+      if (other.lang == t.lang && other.keyword == t.keyword && other.flow != t.flow) {
+        ctx.error(pointer, "keyword " + in_quotes(word) + " already starts flow " +
+                               in_quotes(other.flow) + " in " + lang);
+      }
+    }
+    set.triggers.push_back(std::move(t));
+  }
+}
+
+void warn_unused_texts(const FlowSet& set, const std::set<std::string>& used, LoadState& st) {
+  for (const auto& [key, entry] : set.catalog) {
+    if (used.count(key) != 0 || key.rfind("system.", 0) == 0) continue;
+    for (const auto& m : entry.own) {
+      if (m == nullptr) continue;
+      st.problems.push_back(Problem{Problem::Severity::warning, m->file, m->line, 0, "",
+                                    "text " + in_quotes(key) + " is not used by any flow"});
+      break;
+    }
+  }
+}
+
+void check_system_texts(const FlowSet& set, LoadState& st) {
+  if (set.languages.empty()) return;
+  for (const auto key : kSystemKeys) {
+    const CatalogKey* entry = set.key(key);
+    if (entry != nullptr && entry->own[set.default_lang] != nullptr) continue;
+    st.languages.error("/default", "the default language (" + set.languages[set.default_lang].code +
+                                       ") has no text " + in_quotes(key) +
+                                       ", which Ponte itself sends");
+  }
+}
+
+}  // namespace
+
+void validate(FlowSet& set, LoadState& st) {
+  check_settings(set, st);
+  check_system_texts(set, st);
+  std::set<std::string> used_keys;
+  for (auto& [id, flow] : set.flows) {
+    FileContext& ctx = st.flow_files.at(id);
+    if (flow.version < 1) ctx.error("/version", "version must be 1 or more");
+    if (!flow.start.empty() && flow.find(flow.start) == nullptr) {
+      ctx.error("/start", "no start node " + did_you_mean(flow.start, node_ids(flow)));
+    }
+    for (auto& node : flow.nodes) {
+      for (const auto& ref : node.refs) check_ref(set, flow, node, ref, ctx, used_keys);
+      if (auto* choice = std::get_if<ChoiceNode>(&node.body)) {
+        choice->token = choice_token(flow.id, node.id, flow.version);
+      }
+    }
+    warn_unreachable(flow, ctx);
+  }
+  // Triggers in file order of flows, so "already starts flow" names the first.
+  for (const auto& id : flow_ids(set)) check_triggers(set, set.flows.at(id), st.flow_files.at(id));
+  warn_unused_texts(set, used_keys, st);
+}
+
+}  // namespace ponte::engine

@@ -1,0 +1,25 @@
+// How SQLite failures reach the logs. Operators read these lines at 3 a.m.,
+// so the conditions they can fix (disk full, read-only file, I/O error,
+// another process holding the lock) are named plainly before SQLite's own
+// words and the first words of the statement that failed. Internal to
+// storage/: callers only ever see the Errc::storage Error it builds.
+#pragma once
+
+#include "bot/core/error.hpp"
+
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+
+namespace ponte::storage {
+
+// `rc` is the (extended) result code; `db` may be null when no connection
+// exists yet. Reads sqlite3_errmsg, so call it right after the failing call.
+Error sqlite_error(sqlite3* db, int rc, std::string_view sql);
+
+// "INSERT INTO messages (contact_id, kind) ..." -> "INSERT INTO messages (contact_id, ...":
+// enough to find the statement, never the bound values (they may be personal).
+std::string first_words(std::string_view sql, int words = 4);
+
+}  // namespace ponte::storage

@@ -1,0 +1,158 @@
+// load_flow_set() reports every problem at once, each at file:line with a
+// fix. Each row copies tests/engine/data/flows_basic to a temporary folder,
+// replaces one file, and expects one problem (and no others).
+#include "engine_test_support.hpp"
+
+#include <algorithm>
+#include <fstream>
+
+namespace ponte::engine::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Row {
+  const char* name;
+  const char* file;  // relative to the set's root
+  const char* content;
+  const char* where;    // expected "<file>:<line>"
+  const char* message;  // expected substring of the message
+  Problem::Severity severity = Problem::Severity::error;
+};
+
+fs::path copy_basic(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("ponte_engine_load_" + name);
+  fs::remove_all(dir);
+  fs::copy(test_data() / "flows_basic", dir, fs::copy_options::recursive);
+  return dir;
+}
+
+class LoadErrors : public ::testing::TestWithParam<Row> {};
+
+TEST_P(LoadErrors, NamesFileLineAndFix) {
+  const Row& row = GetParam();
+  const fs::path root = copy_basic(row.name);
+  std::ofstream(root / row.file) << row.content;
+  const LoadReport report = load_flow_set(root / "flows", root / "locales");
+  std::vector<std::string> lines;
+  const Problem* found = nullptr;
+  for (const auto& p : report.problems) {
+    lines.push_back(to_string(p));
+    const std::string where = p.file + ":" + std::to_string(p.line);
+    if (where.ends_with(row.where) && p.message.find(row.message) != std::string::npos &&
+        p.severity == row.severity) {
+      found = &p;
+    }
+  }
+  std::string all;
+  for (const auto& l : lines) all += l + "\n";
+  EXPECT_NE(found, nullptr) << "want " << row.where << " " << row.message << "\ngot:\n" << all;
+  const auto same = std::count_if(report.problems.begin(), report.problems.end(),
+                                  [&](const Problem& p) { return p.severity == row.severity; });
+  EXPECT_EQ(same, 1) << all;
+  EXPECT_EQ(report.ok(), row.severity == Problem::Severity::warning) << all;
+  fs::remove_all(root);
+}
+
+// A flow with the basic set's text keys, for rows that break one thing.
+#define HELPER_HEAD "{\"spec\": 1, \"id\": \"helper\", \"version\": 1, \"start\": \"intro\",\n"
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, LoadErrors,
+    ::testing::Values(
+        Row{"syntax", "flows/extra.json",
+            "{\"spec\": 1, \"id\": \"extra\", \"version\": 1, \"start\": \"a\",\n"
+            "\"nodes\": [\n{\"id\": \"a\",, }]}",
+            "flows/extra.json:3", "invalid JSON: syntax error"},
+        Row{"wrong_type", "flows/helper.json",
+            HELPER_HEAD "\"nodes\": [\n{\"id\": \"intro\", \"kind\": \"end\",\n \"text\": 7}]}",
+            "flows/helper.json:4", "expected a string, found number"},
+        Row{"unknown_key", "flows/helper.json",
+            HELPER_HEAD
+            "\"nodes\": [\n{\"id\": \"intro\", \"kind\": \"end\",\n \"txet\": \"helper.done\"}]}",
+            "flows/helper.json:4", "unknown key \"txet\" (did you mean \"text\"?)"},
+        Row{"unknown_kind", "flows/helper.json",
+            HELPER_HEAD
+            "\"nodes\": [\n{\"id\": \"intro\",\n \"kind\": \"sya\", \"text\": \"helper.done\"}]}",
+            "flows/helper.json:4", "unknown node kind \"sya\" (did you mean \"say\"?)"},
+        Row{"unknown_node", "flows/helper.json",
+            HELPER_HEAD
+            "\"nodes\": [\n{\"id\": \"intro\", \"kind\": \"say\", \"text\": \"helper.intro\",\n"
+            " \"next\": \"dnoe\"},\n{\"id\": \"done\", \"kind\": \"end\", \"text\": "
+            "\"helper.done\"}]}",
+            "flows/helper.json:4", "no node \"dnoe\" (did you mean \"done\"?)"},
+        Row{"unknown_flow", "flows/helper.json",
+            HELPER_HEAD
+            "\"nodes\": [\n{\"id\": \"intro\", \"kind\": \"goto\",\n \"flow\": \"mneu\"}]}",
+            "flows/helper.json:4", "no flow \"mneu\" (did you mean \"menu\"?)"},
+        Row{"duplicate_node", "flows/helper.json",
+            HELPER_HEAD
+            "\"nodes\": [\n{\"id\": \"intro\", \"kind\": \"end\", \"text\": \"helper.intro\"},\n"
+            "{\"id\": \"intro\", \"kind\": \"end\", \"text\": \"helper.done\"}]}",
+            "flows/helper.json:4", "node id \"intro\" is already used at line 3"},
+        Row{"duplicate_flow", "flows/zz_copy.json",
+            "{\"spec\": 1, \"id\": \"helper\", \"version\": 1, \"start\": \"a\",\n"
+            "\"nodes\": [{\"id\": \"a\", \"kind\": \"end\"}]}",
+            "flows/zz_copy.json:1", "flow id \"helper\" is already used by"},
+        Row{"missing_start", "flows/helper.json",
+            HELPER_HEAD
+            "\"nodes\": [\n{\"id\": \"intra\", \"kind\": \"end\", \"text\": \"helper.done\"}]}",
+            "flows/helper.json:1", "no start node \"intro\" (did you mean \"intra\"?)"},
+        Row{"missing_text", "flows/helper.json",
+            HELPER_HEAD "\"nodes\": [\n{\"id\": \"intro\", \"kind\": \"say\", \"text\": "
+                        "\"helper.intro\", \"next\": \"done\"},\n"
+                        "{\"id\": \"done\", \"kind\": \"end\",\n \"text\": \"helper.dne\"}]}",
+            "flows/helper.json:5", "no text \"helper.dne\" in the default language (it)"},
+        Row{"bad_message_format", "locales/en/more.json",
+            "{\"extra\": {\n \"broken\": \"You are {position, plural, one {first}\"}}",
+            "locales/en/more.json:2", "invalid ICU message"},
+        Row{"bad_fallback", "locales/languages.json",
+            "{\"default\": \"it\", \"languages\": {\n \"it\": {\"name\": \"Italiano\"},\n"
+            " \"en\": {\"name\": \"English\", \"fallback\": [\"it\"]},\n"
+            " \"ar\": {\"name\": \"العربية\", \"rtl\": true,\n \"fallback\": [\"en\", \"fr\"]}}}",
+            "locales/languages.json:5", "fallback \"fr\""},
+        Row{"newer_spec", "flows/extra.json", "{\"spec\": 9, \"id\": \"extra\"}",
+            "flows/extra.json:1", "spec 9 is newer than this Ponte understands"},
+        Row{"unreachable_node", "flows/helper.json",
+            HELPER_HEAD "\"nodes\": [\n{\"id\": \"intro\", \"kind\": \"say\", \"text\": "
+                        "\"helper.intro\", \"next\": \"done\"},\n"
+                        "{\"id\": \"done\", \"kind\": \"end\", \"text\": \"helper.done\"},\n"
+                        "{\"id\": \"lost\", \"kind\": \"end\"}]}",
+            "flows/helper.json:5", "node \"lost\" is never reached", Problem::Severity::warning},
+        Row{"unused_text", "locales/it/more.json", "{\"extra\": {\n \"unused\": \"Mai usato.\"}}",
+            "locales/it/more.json:2", "text \"extra.unused\" is not used by any flow",
+            Problem::Severity::warning}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(LoadErrors, ReportsEveryProblemAtOnce) {
+  const fs::path root = copy_basic("many");
+  std::ofstream(root / "flows/helper.json") << HELPER_HEAD
+      "\"nodes\": [\n{\"id\": \"intro\", \"kind\": \"say\", \"text\": \"helper.nope\",\n"
+      " \"next\": \"gone\"}]}";
+  std::ofstream(root / "flows/flowset.json")
+      << "{\"spec\": 1, \"start_flow\": \"strat\", \"restart_flow\": \"menu\"}";
+  const LoadReport report = load_flow_set(root / "flows", root / "locales");
+  EXPECT_FALSE(report.ok());
+  std::vector<std::string> got;
+  for (const auto& p : report.problems) {
+    if (p.severity == Problem::Severity::error) got.push_back(to_string(p));
+  }
+  EXPECT_EQ(got,
+            (std::vector<std::string>{
+                root.generic_string() + "/flows/flowset.json:1:27 /start_flow: no flow \"strat\" "
+                                        "(did you mean \"start\"?)",
+                root.generic_string() + "/flows/helper.json:3:40 /nodes/0/text: no text "
+                                        "\"helper.nope\" in the default language (it)",
+                root.generic_string() + "/flows/helper.json:4:10 /nodes/0/next: no node \"gone\" "
+                                        "in flow \"helper\""}));
+  fs::remove_all(root);
+}
+
+TEST(LoadErrors, MissingFolderIsAnErrorNotACrash) {
+  const LoadReport report = load_flow_set("/nonexistent/flows", "/nonexistent/locales");
+  EXPECT_FALSE(report.ok());
+  EXPECT_FALSE(report.problems.empty());
+}
+
+}  // namespace
+}  // namespace ponte::engine::testing
