@@ -6,6 +6,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <random>
@@ -26,6 +27,22 @@ bool is_quiet_close(const boost::system::error_code& ec) {
   return ec == http::error::end_of_stream || ec == beast::error::timeout ||
          ec == net::error::operation_aborted || ec == net::error::connection_reset ||
          ec == net::error::eof || ec == net::error::broken_pipe;
+}
+
+// After refusing a body, keep reading (and dropping) what the client is still
+// sending for a moment, so it reads our answer instead of a connection reset.
+// Bounded in bytes and time: a refusal stays cheap.
+net::awaitable<void> linger(beast::tcp_stream& stream) {
+  boost::system::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  std::array<char, 16 * 1024> sink;
+  std::size_t drained = 0;
+  stream.expires_after(std::chrono::seconds(2));
+  while (drained < 8 * 1024 * 1024) {
+    auto [rec, n] = co_await stream.async_read_some(net::buffer(sink), use_nothrow);
+    if (rec) break;
+    drained += n;
+  }
 }
 
 void log_exception(std::string_view what, std::string_view req_id, std::exception_ptr e) {
@@ -198,7 +215,9 @@ net::awaitable<void> HttpServer::serve(std::shared_ptr<Connection> conn) {
     conn->busy = false;
     conn->stream.expires_after(std::chrono::milliseconds(config_.idle_timeout_ms));
     auto [hec, hn] = co_await http::async_read_header(conn->stream, buffer, parser, use_nothrow);
-    if (hec) {
+    // Beast checks Content-Length against the limit while reading the header.
+    bool too_large = hec == http::error::body_limit;
+    if (hec && !too_large) {
       if (!is_quiet_close(hec) && hec != http::error::partial_message) {
         log::info("http.bad_request", {{"remote", conn->remote}, {"error", hec.message()}});
         Request dummy;
@@ -211,7 +230,6 @@ net::awaitable<void> HttpServer::serve(std::shared_ptr<Connection> conn) {
       break;
     }
     conn->busy = true;
-    const bool too_large = parser.content_length() && *parser.content_length() > config_.body_limit;
     boost::system::error_code bec;
     if (!too_large) {
       if (auto it = parser.get().find(http::field::expect);
@@ -223,9 +241,10 @@ net::awaitable<void> HttpServer::serve(std::shared_ptr<Connection> conn) {
       conn->stream.expires_after(std::chrono::milliseconds(config_.read_timeout_ms));
       auto [ec, n] = co_await http::async_read(conn->stream, buffer, parser, use_nothrow);
       bec = ec;
+      too_large = bec == http::error::body_limit;  // chunked bodies grow past it
     }
-    if (too_large || bec == http::error::body_limit) {
-      // Refused cheaply: the rest of the body is never read, so the connection closes.
+    if (too_large) {
+      // Refused cheaply: the body is never parsed, and the connection closes.
       log::warn("http.too_large", {{"remote", conn->remote},
                                    {"path", std::string(parser.get().target())}});
       auto res = json_error(parser.get(), http::status::payload_too_large, "body too large");
@@ -233,6 +252,7 @@ net::awaitable<void> HttpServer::serve(std::shared_ptr<Connection> conn) {
       res.prepare_payload();
       conn->stream.expires_after(std::chrono::milliseconds(config_.write_timeout_ms));
       co_await http::async_write(conn->stream, res, use_nothrow);
+      co_await linger(conn->stream);
       break;
     }
     if (bec) {

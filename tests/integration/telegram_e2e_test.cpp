@@ -3,6 +3,7 @@
 // deadline, never a fixed sleep.
 #include "tests/integration/ponte_fixture.hpp"
 
+#include "bot/engine/flow_set.hpp"
 #include "storage/database.hpp"
 #include "storage/repositories.hpp"
 
@@ -78,15 +79,15 @@ TEST_F(TelegramE2E, DemoDialogueInArabicEndsInTheQueue) {
   ASSERT_TRUE(ponte.telegram().wait_until([&] { return !ponte.last_keyboard(chat).empty(); }, 5s));
   const auto before_handoff = ponte.telegram().texts_to(chat).size();
   ASSERT_EQ(ponte.press(chat, "operator").status, 200) << "no operator button";
+  auto flows = engine::load_flow_set(std::string(PONTE_SOURCE_DIR) + "/flows",
+                                     std::string(PONTE_SOURCE_DIR) + "/locales");
+  ASSERT_TRUE(flows.ok());
+  const auto first_in_line = engine::render(*flows.flows, "ar", "operator.queued", {{"position", 1}});
+  ASSERT_FALSE(first_in_line.empty());
   ASSERT_TRUE(ponte.telegram().wait_until(
-      [&] {
-        for (const auto& t : ponte.telegram().texts_to(chat)) {
-          if (t.find("1") != std::string::npos || t.find("١") != std::string::npos) return true;
-        }
-        return false;
-      },
-      10s));
-  ASSERT_TRUE(ponte.wait_texts(chat, before_handoff + 1));
+      [&] { return ponte.telegram().texts_to(chat).back() == first_in_line; }, 10s))
+      << ::testing::PrintToString(ponte.telegram().texts_to(chat));
+  ASSERT_TRUE(ponte.wait_texts(chat, before_handoff + 2));  // "passing you on", then the queue
 
   // Every reply went out through HTML sendMessage to this chat, once.
   for (const auto& call : ponte.telegram().delivered("sendMessage")) {
@@ -148,7 +149,8 @@ TEST_F(TelegramE2E, BodiesOver4MiBAre413AndUnderPass) {
   auto big = ponte.text_update(chat, std::string(3 * 1024 * 1024, 'a'));
   EXPECT_EQ(ponte.post_update(big).status, 200);  // WhatsApp-sized bodies are fine
   std::string huge = "{\"update_id\": 1, \"pad\": \"" + std::string(4 * 1024 * 1024, 'x') + "\"}";
-  EXPECT_EQ(ponte.post_raw(huge).status, 413);
+  const auto refused = ponte.post_raw(huge);
+  EXPECT_EQ(refused.status, 413) << refused.error;
   EXPECT_EQ(ponte.get("/healthz").status, 200);
 }
 

@@ -97,7 +97,7 @@ TEST_F(WebchatE2E, ADialogueOverTheStreamResumesByCursor) {
 TEST_F(WebchatE2E, BadPostsAreRefusedClearly) {
   post({{"client", "short"}, {"id", "m1"}, {"text", "ciao"}}, 422);
   post({{"client", kClient}, {"id", "m1"}, {"text", std::string(5000, 'a')}}, 422);
-  EXPECT_EQ(ponte.post_json("/webchat/messages", "not an object").status, 422);
+  EXPECT_EQ(ponte.post_json("/webchat/messages", "not an object").status, 400);
   EXPECT_EQ(request("127.0.0.1", ponte.port(), "POST", "/webchat/messages", "{oops",
                     {{"Content-Type", "application/json"}}).status,
             400);

@@ -28,8 +28,9 @@ Result<InboundEvent> parse_post(std::string_view body, TimePoint now);
 // One transcript row as the page shows it:
 //   {"id": 12, "dir": "in"|"out", "text": "...", "choices": [{"id","label","ref"}],
 //    "lang": "ar", "rtl": true, "at": 1767225600000}
-// `ref` is the encoded choice ref the page posts back. `body_json` is the
-// neutral message JSON stored in the transcript (see server/message_codec).
+// `ref` is the encoded choice ref the page posts back. `msg` is the
+// row's message as stored in the transcript, decoded by the server
+// (server/message_codec); `at_ms` is the row's time in unix milliseconds.
 std::string render_event(std::int64_t id, bool outbound, const OutboundMessage& msg,
                          std::int64_t at_ms);
 
