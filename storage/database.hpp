@@ -29,7 +29,9 @@ class Statement {
   // Binds are 1-based, as in SQLite. Binding resets a finished statement.
   Statement& bind(int index, std::int64_t value);
   Statement& bind(int index, std::string_view value);  // copied (SQLITE_TRANSIENT)
-  Statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
+  Statement& bind(int index, const std::string& value) {
+    return bind(index, std::string_view(value));
+  }
   Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
   Statement& bind(int index, std::nullopt_t);
   Statement& bind(int index, const std::optional<std::string>& value);

@@ -66,8 +66,8 @@ struct MessageRow {
   std::int64_t id = 0;
   ContactId contact_id = 0;
   Direction direction = Direction::in;
-  std::string kind;   // "text", "choice", "start", "media", "reply"
-  std::string body;   // JSON: the neutral message as the server encodes it
+  std::string kind;  // "text", "choice", "start", "media", "reply"
+  std::string body;  // JSON: the neutral message as the server encodes it
   MessageStatus status = MessageStatus::received;
   std::optional<std::string> external_id;  // platform message id once known
   std::int64_t created_at = 0;
@@ -107,8 +107,7 @@ Result<void> mark_outbox_sent(Database& db, std::int64_t id, std::int64_t at,
 Result<void> mark_outbox_retry(Database& db, std::int64_t id, int attempts,
                                std::int64_t next_attempt_at, std::string_view error);
 // Dead-letters the row and marks its transcript row failed.
-Result<void> mark_outbox_dead(Database& db, std::int64_t id, int attempts,
-                              std::string_view error);
+Result<void> mark_outbox_dead(Database& db, std::int64_t id, int attempts, std::string_view error);
 struct OutboxCounts {
   std::int64_t pending = 0, sent = 0, dead = 0;
 };
@@ -143,7 +142,6 @@ Result<CaseRow> open_case(Database& db, const NewCase& c);
 // 1-based place in the queue: queued cases ordered by priority then
 // created_at, then id. 0 when the case is not queued.
 Result<std::int64_t> queue_position(Database& db, std::int64_t case_id);
-Result<std::vector<CaseRow>> list_cases(Database& db, std::optional<CaseStatus> status,
-                                        int limit);
+Result<std::vector<CaseRow>> list_cases(Database& db, std::optional<CaseStatus> status, int limit);
 
 }  // namespace ponte::storage

@@ -21,7 +21,7 @@ struct Delivery {
   Kind kind = Kind::retry;
   std::chrono::seconds retry_after{0};
   std::string external_id;
-  std::string reason;  // short, for logs and the operator view
+  std::string reason;           // short, for logs and the operator view
   bool recipient_gone = false;  // blocked/deactivated: mark the contact unreachable
 };
 

@@ -17,11 +17,11 @@ enum class Errc {
   unauthorized,  // signature or secret does not match
   not_found,
   too_large,
-  conflict,      // duplicate, stale claim, concurrent edit
-  storage,       // the database refused or failed
-  unavailable,   // a dependency (platform API, disk) is down for now
+  conflict,     // duplicate, stale claim, concurrent edit
+  storage,      // the database refused or failed
+  unavailable,  // a dependency (platform API, disk) is down for now
   timeout,
-  config,        // configuration problem found at start
+  config,  // configuration problem found at start
   internal,
 };
 
@@ -34,15 +34,12 @@ struct Error {
   std::string message;
 };
 
-[[noreturn]] void throw_exception_from_error(const Error& error,
-                                             const boost::source_location& loc);
+[[noreturn]] void throw_exception_from_error(const Error& error, const boost::source_location& loc);
 
 template <class T>
 using Result = boost::system::result<T, Error>;
 
 // Shorthand for returning an error: `return fail(Errc::parse, "...")`.
-inline Error fail(Errc code, std::string message) {
-  return Error{code, std::move(message)};
-}
+inline Error fail(Errc code, std::string message) { return Error{code, std::move(message)}; }
 
 }  // namespace ponte

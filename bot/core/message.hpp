@@ -30,13 +30,13 @@ struct InboundEvent {
   std::string user;  // the platform's id of the person (contact key)
   std::string chat;  // where replies go (Telegram chat id, web chat client id)
   EventKind kind = EventKind::text;
-  std::string text;          // typed text, or a caption for media
-  std::string choice_token;  // kind == choice: the prompt the button belonged to
-  std::string choice_id;     // kind == choice: which button
-  std::string callback_id;   // Telegram callback_query id, to acknowledge the press
-  std::string language_hint; // the person's app language (IETF tag), may be empty
-  std::string display_name;  // first name as the platform gives it, may be empty
-  TimePoint at{};            // when the platform says it was sent
+  std::string text;           // typed text, or a caption for media
+  std::string choice_token;   // kind == choice: the prompt the button belonged to
+  std::string choice_id;      // kind == choice: which button
+  std::string callback_id;    // Telegram callback_query id, to acknowledge the press
+  std::string language_hint;  // the person's app language (IETF tag), may be empty
+  std::string display_name;   // first name as the platform gives it, may be empty
+  TimePoint at{};             // when the platform says it was sent
 };
 
 struct Choice {
@@ -45,13 +45,13 @@ struct Choice {
 };
 
 struct OutboundMessage {
-  std::string text;              // rendered, plain text (adapters escape it)
-  std::vector<Choice> choices;   // buttons/list rows; typed answers work too
-  std::string choice_token;      // identifies the prompt; sent back with a press
-  std::string lang;              // BCP 47 language of the text ("ar", "it")
-  bool rtl = false;              // text direction of `lang`
-  bool urgent = false;           // urgent content (emergency numbers)
-  bool sensitive = false;        // avoid previews / notifications content
+  std::string text;             // rendered, plain text (adapters escape it)
+  std::vector<Choice> choices;  // buttons/list rows; typed answers work too
+  std::string choice_token;     // identifies the prompt; sent back with a press
+  std::string lang;             // BCP 47 language of the text ("ar", "it")
+  bool rtl = false;             // text direction of `lang`
+  bool urgent = false;          // urgent content (emergency numbers)
+  bool sensitive = false;       // avoid previews / notifications content
   // Set only for a Telegram button acknowledgement (answerCallbackQuery);
   // such a message has no text and is never shown in the transcript.
   std::string ack_callback_id;

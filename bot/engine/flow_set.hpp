@@ -20,10 +20,10 @@ namespace ponte::engine {
 struct Problem {
   enum class Severity { error, warning };
   Severity severity = Severity::error;
-  std::string file;   // path as given, e.g. "flows/main.json"
-  int line = 0;       // 1-based; 0 when unknown
-  int column = 0;     // 1-based; 0 when unknown
-  std::string path;   // JSON pointer, e.g. "/nodes/3/next"
+  std::string file;     // path as given, e.g. "flows/main.json"
+  int line = 0;         // 1-based; 0 when unknown
+  int column = 0;       // 1-based; 0 when unknown
+  std::string path;     // JSON pointer, e.g. "/nodes/3/next"
   std::string message;  // plain language, with a fix where one is known
 };
 // "flows/main.json:42:7 /nodes/3/next: no node \"ask_citty\" (did you mean \"ask_city\"?)"
@@ -34,8 +34,8 @@ using Arg = std::variant<std::int64_t, double, std::string>;
 using Args = std::vector<std::pair<std::string, Arg>>;
 
 struct LanguageInfo {
-  std::string code;                   // "ar"
-  std::string name;                   // "العربية" (its own name)
+  std::string code;  // "ar"
+  std::string name;  // "العربية" (its own name)
   bool rtl = false;
   std::vector<std::string> fallback;  // e.g. {"fr", "en", "it"}
 };

@@ -25,16 +25,16 @@ struct Handoff {
   std::string topic;
   Priority priority = Priority::normal;
   std::string reason;
-  std::string summary;     // rendered summary of collected answers (may be empty)
-  std::string text_key;    // confirmation message key; may be empty (no message)
-  std::string lang;        // language to render the confirmation in
+  std::string summary;   // rendered summary of collected answers (may be empty)
+  std::string text_key;  // confirmation message key; may be empty (no message)
+  std::string lang;      // language to render the confirmation in
   std::size_t reply_index = 0;
 };
 
 using Effect = std::variant<Handoff>;
 
 struct Note {
-  std::string code;     // "missing_translation", "step_budget", "unknown_node"...
+  std::string code;  // "missing_translation", "step_budget", "unknown_node"...
   std::string message;
 };
 
@@ -42,7 +42,7 @@ struct StepResult {
   ConversationState state;
   std::vector<OutboundMessage> replies;  // final text, rendered with ICU
   std::vector<Effect> effects;
-  std::vector<Note> notes;               // runtime problems, never thrown
+  std::vector<Note> notes;  // runtime problems, never thrown
 };
 
 StepResult step(const FlowSet& flows, ConversationState state, const InboundEvent& event,

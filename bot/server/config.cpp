@@ -226,17 +226,16 @@ Result<Config> parse_config(std::string_view json_text, const fs::path& base_dir
                               {"max_batch", &c.storage.max_batch}};
   // Nested objects are checked by their own tables; here they are only named.
   std::string ignored;
-  std::vector<Key> top = {{"listen", &listen},
-                          {"data_dir", &c.data_dir},
-                          {"flows_dir", &c.flows_dir},
-                          {"locales_dir", &c.locales_dir},
-                          {"public_url", &c.public_url},
-                          {"threads", &c.threads},
-                          {"log_level", &c.log_level},
-                          {"shutdown_timeout_ms", &c.shutdown_timeout_ms}};
-  const std::pair<std::string_view, const std::vector<Key>*> sections[] = {
-      {"telegram", &telegram}, {"whatsapp", &whatsapp}, {"http", &http},
-      {"outbox", &outbox},     {"storage", &storage}};
+  std::vector<Key> top = {
+      {"listen", &listen},           {"data_dir", &c.data_dir},
+      {"flows_dir", &c.flows_dir},   {"locales_dir", &c.locales_dir},
+      {"public_url", &c.public_url}, {"threads", &c.threads},
+      {"log_level", &c.log_level},   {"shutdown_timeout_ms", &c.shutdown_timeout_ms}};
+  const std::pair<std::string_view, const std::vector<Key>*> sections[] = {{"telegram", &telegram},
+                                                                           {"whatsapp", &whatsapp},
+                                                                           {"http", &http},
+                                                                           {"outbox", &outbox},
+                                                                           {"storage", &storage}};
   if (j.is_object()) {
     json flat = json::object();
     for (const auto& [key, value] : j.items()) {

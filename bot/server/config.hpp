@@ -15,11 +15,11 @@
 namespace ponte::server {
 
 struct TelegramConfig {
-  std::string token;          // env PONTE_TELEGRAM_TOKEN; empty = channel off
-  std::string secret_token;   // env PONTE_TELEGRAM_SECRET
+  std::string token;         // env PONTE_TELEGRAM_TOKEN; empty = channel off
+  std::string secret_token;  // env PONTE_TELEGRAM_SECRET
   std::string api_base = "https://api.telegram.org";
   std::string webhook_path = "/telegram/webhook";
-  int max_connections = 40;   // setWebhook: parallel connections Telegram opens
+  int max_connections = 40;  // setWebhook: parallel connections Telegram opens
   bool enabled() const { return !token.empty(); }
 };
 
@@ -34,15 +34,15 @@ struct WhatsAppConfig {
 
 struct HttpConfig {
   std::size_t body_limit = 4 * 1024 * 1024;  // WhatsApp sends up to 3 MB
-  int read_timeout_ms = 10'000;    // a started request must arrive within this
-  int idle_timeout_ms = 60'000;    // an idle keep-alive connection is closed after
+  int read_timeout_ms = 10'000;              // a started request must arrive within this
+  int idle_timeout_ms = 60'000;              // an idle keep-alive connection is closed after
   int write_timeout_ms = 10'000;
 };
 
 struct OutboxConfig {
-  int retry_base_ms = 1'000;        // first retry delay; doubles each attempt
-  int retry_max_ms = 300'000;       // cap of the backoff
-  int give_up_after_s = 172'800;    // transient failures for longer: dead-letter
+  int retry_base_ms = 1'000;      // first retry delay; doubles each attempt
+  int retry_max_ms = 300'000;     // cap of the backoff
+  int give_up_after_s = 172'800;  // transient failures for longer: dead-letter
   int max_connections_per_host = 32;
   int connect_timeout_ms = 5'000;
   int request_timeout_ms = 15'000;
@@ -78,8 +78,7 @@ EnvLookup process_env();
 // Reads `file` (nullopt: defaults only), resolving relative paths in it
 // against the file's folder, then applies the environment. Every problem is
 // reported at once, one per line: "<file>: /telegram/tokn: unknown key".
-Result<Config> load_config(const std::optional<std::filesystem::path>& file,
-                           const EnvLookup& env);
+Result<Config> load_config(const std::optional<std::filesystem::path>& file, const EnvLookup& env);
 // Same, from JSON text (tests); relative paths resolve against `base_dir`.
 Result<Config> parse_config(std::string_view json_text, const std::filesystem::path& base_dir,
                             const EnvLookup& env, std::string_view source_name = "config");

@@ -38,7 +38,8 @@ std::string Url::origin() const { return scheme + "://" + host + ":" + std::to_s
 Result<Url> parse_url(std::string_view text) {
   Url url;
   const auto sep = text.find("://");
-  if (sep == std::string_view::npos) return fail(Errc::config, "URL without scheme: " + std::string(text));
+  if (sep == std::string_view::npos)
+    return fail(Errc::config, "URL without scheme: " + std::string(text));
   url.scheme = std::string(text.substr(0, sep));
   if (url.scheme != "http" && url.scheme != "https") {
     return fail(Errc::config, "URL scheme must be http or https: " + std::string(text));
@@ -60,7 +61,8 @@ Result<Url> parse_url(std::string_view text) {
     url.port = static_cast<std::uint16_t>(p);
     authority = authority.substr(0, colon);
   }
-  if (authority.size() > 2 && authority.front() == '[') authority = authority.substr(1, authority.size() - 2);
+  if (authority.size() > 2 && authority.front() == '[')
+    authority = authority.substr(1, authority.size() - 2);
   if (authority.empty()) return fail(Errc::config, "URL without host: " + std::string(text));
   url.host = std::string(authority);
   return url;
@@ -75,7 +77,8 @@ HttpClient::HttpClient(net::any_io_executor executor, HttpClientOptions options)
   if (!options_.ca_file.empty()) {
     boost::system::error_code ec;
     tls_.load_verify_file(options_.ca_file, ec);
-    if (ec) log::error("http_client.ca_file", {{"file", options_.ca_file}, {"error", ec.message()}});
+    if (ec)
+      log::error("http_client.ca_file", {{"file", options_.ca_file}, {"error", ec.message()}});
   }
 }
 
@@ -86,7 +89,8 @@ void HttpClient::close_idle() {
   for (auto& [key, pool] : pools_) pool.idle.clear();
 }
 
-net::awaitable<Result<std::unique_ptr<HttpClient::Connection>>> HttpClient::connect(const Url& url) {
+net::awaitable<Result<std::unique_ptr<HttpClient::Connection>>> HttpClient::connect(
+    const Url& url) {
   tcp::resolver resolver(executor_);
   auto [rec, endpoints] =
       co_await resolver.async_resolve(url.host, std::to_string(url.port), use_nothrow);

@@ -29,7 +29,7 @@ struct Url {
   std::string scheme;  // "http" or "https"
   std::string host;
   std::uint16_t port = 0;
-  std::string path;    // prefix without trailing '/', may be empty
+  std::string path;  // prefix without trailing '/', may be empty
   bool tls() const { return scheme == "https"; }
   std::string origin() const;  // scheme://host:port
 };
@@ -69,8 +69,7 @@ class HttpClient {
     std::deque<std::shared_ptr<boost::asio::steady_timer>> waiters;
   };
 
-  boost::asio::awaitable<Result<std::unique_ptr<Connection>>> acquire(const Url& url,
-                                                                       bool& reused);
+  boost::asio::awaitable<Result<std::unique_ptr<Connection>>> acquire(const Url& url, bool& reused);
   boost::asio::awaitable<Result<std::unique_ptr<Connection>>> connect(const Url& url);
   void release(const Url& url, std::unique_ptr<Connection> conn, bool reusable);
 

@@ -245,8 +245,8 @@ net::awaitable<void> HttpServer::serve(std::shared_ptr<Connection> conn) {
     }
     if (too_large) {
       // Refused cheaply: the body is never parsed, and the connection closes.
-      log::warn("http.too_large", {{"remote", conn->remote},
-                                   {"path", std::string(parser.get().target())}});
+      log::warn("http.too_large",
+                {{"remote", conn->remote}, {"path", std::string(parser.get().target())}});
       auto res = json_error(parser.get(), http::status::payload_too_large, "body too large");
       res.keep_alive(false);
       res.prepare_payload();
@@ -276,8 +276,9 @@ net::awaitable<bool> HttpServer::handle_one(Connection& conn, Request& req) {
                 static_cast<unsigned long long>(next_id_.fetch_add(1)));
   const std::string_view target = req.target();
   const auto q = target.find('?');
-  RequestContext ctx{req, idbuf, conn.remote, std::string(target.substr(0, q)),
-                     q == std::string_view::npos ? std::string() : std::string(target.substr(q + 1))};
+  RequestContext ctx{
+      req, idbuf, conn.remote, std::string(target.substr(0, q)),
+      q == std::string_view::npos ? std::string() : std::string(target.substr(q + 1))};
   const auto started = std::chrono::steady_clock::now();
   Reply reply;
   try {
@@ -301,13 +302,19 @@ net::awaitable<bool> HttpServer::handle_one(Connection& conn, Request& req) {
   conn.stream.expires_after(std::chrono::milliseconds(config_.write_timeout_ms));
   auto [wec, wn] = co_await http::async_write(conn.stream, res, use_nothrow);
   const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                      std::chrono::steady_clock::now() - started).count();
-  const auto level = status >= 500 ? log::Level::error : status >= 400 ? log::Level::warn
-                                                                       : log::Level::info;
+                      std::chrono::steady_clock::now() - started)
+                      .count();
+  const auto level = status >= 500   ? log::Level::error
+                     : status >= 400 ? log::Level::warn
+                                     : log::Level::info;
   if (log::enabled(level)) {
     log::write(level, "http.request",
-               {{"req", ctx.id}, {"method", std::string(req.method_string())}, {"path", ctx.path},
-                {"status", status}, {"us", us}, {"remote", conn.remote}});
+               {{"req", ctx.id},
+                {"method", std::string(req.method_string())},
+                {"path", ctx.path},
+                {"status", status},
+                {"us", us},
+                {"remote", conn.remote}});
   }
   co_return !wec && keep;
 }

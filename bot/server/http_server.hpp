@@ -49,7 +49,8 @@ using Handler = std::function<boost::asio::awaitable<Reply>(RequestContext&)>;
 // Short replies with a JSON body {"error": "..."} or a plain body.
 Response make_response(const Request& req, boost::beast::http::status status, std::string body = {},
                        std::string_view content_type = "application/json");
-Response json_error(const Request& req, boost::beast::http::status status, std::string_view message);
+Response json_error(const Request& req, boost::beast::http::status status,
+                    std::string_view message);
 
 class HttpServer {
  public:

@@ -50,12 +50,9 @@ std::string encode_inbound(const InboundEvent& ev, std::string_view label) {
       j["choice"] = ev.choice_id;
       j["text"] = label;
       break;
-    case EventKind::start:
-      break;
+    case EventKind::start: break;
     case EventKind::text:
-    case EventKind::media:
-      j["text"] = ev.text;
-      break;
+    case EventKind::media: j["text"] = ev.text; break;
   }
   // A person's text may hold invalid UTF-8: keep it, replaced, rather than fail.
   return j.dump(-1, ' ', false, json::error_handler_t::replace);

@@ -28,8 +28,8 @@ std::string queue_key(const storage::OutboxRow& row) {
 }
 }  // namespace
 
-OutboxSender::OutboxSender(net::any_io_executor executor, storage::Writer& writer,
-                           HttpClient& http, const Config& config, const Clock& clock)
+OutboxSender::OutboxSender(net::any_io_executor executor, storage::Writer& writer, HttpClient& http,
+                           const Config& config, const Clock& clock)
     : executor_(std::move(executor)), writer_(writer), http_(http), config_(config), clock_(clock) {
   if (config_.telegram.enabled()) {
     if (auto url = parse_url(config_.telegram.api_base)) telegram_url_ = *url;
@@ -103,12 +103,15 @@ net::awaitable<Delivery> OutboxSender::deliver(const storage::OutboxRow& row) {
   auto msg = decode_outbound(row.payload);
   if (!msg) co_return Delivery{Delivery::Kind::permanent, {}, {}, msg.error().message};
   if (row.channel != Channel::telegram || !telegram_url_) {
-    co_return Delivery{Delivery::Kind::retry, {}, {},
+    co_return Delivery{Delivery::Kind::retry,
+                       {},
+                       {},
                        std::string(to_string(row.channel)) + " channel is not configured"};
   }
   const auto call = channels::telegram::render(*msg, row.recipient);
-  auto res = co_await http_.post(*telegram_url_, "/bot" + config_.telegram.token + "/" + call.method,
-                                 call.body, "application/json");
+  auto res =
+      co_await http_.post(*telegram_url_, "/bot" + config_.telegram.token + "/" + call.method,
+                          call.body, "application/json");
   if (!res) co_return Delivery{Delivery::Kind::retry, {}, {}, res.error().message};
   co_return channels::telegram::classify(res->status, res->body);
 }

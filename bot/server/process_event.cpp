@@ -21,11 +21,12 @@ net::awaitable<Result<TurnOutcome>> process_event(Services& svc, InboundEvent ev
   if (!committed) co_return committed.error();
   if (!outcome->duplicate) {
     for (const auto& note : outcome->notes) {
-      log::warn("engine.note", {{"code", note.code}, {"contact", outcome->contact_id},
-                                {"message", note.message}});
+      log::warn("engine.note",
+                {{"code", note.code}, {"contact", outcome->contact_id}, {"message", note.message}});
     }
     if (outcome->case_id) {
-      log::info("case.queued", {{"case", *outcome->case_id}, {"contact", outcome->contact_id},
+      log::info("case.queued", {{"case", *outcome->case_id},
+                                {"contact", outcome->contact_id},
                                 {"position", outcome->queue_position}});
     }
     if (!outcome->outbox.empty()) svc.sender.enqueue(outcome->outbox);

@@ -153,7 +153,8 @@ int serve(const Config& config) {
   std::error_code fec;
   fs::create_directories(config.data_dir, fec);
   if (fec) {
-    std::cerr << "ponte: cannot create data_dir " << config.data_dir << ": " << fec.message() << "\n";
+    std::cerr << "ponte: cannot create data_dir " << config.data_dir << ": " << fec.message()
+              << "\n";
     return 1;
   }
   const auto file = config.database_file();
@@ -173,11 +174,12 @@ int serve(const Config& config) {
     return 2;
   }
 
-  storage::Writer writer(std::move(*db), {.max_batch = static_cast<std::size_t>(config.storage.max_batch)});
+  storage::Writer writer(std::move(*db),
+                         {.max_batch = static_cast<std::size_t>(config.storage.max_batch)});
   storage::ReaderPool readers(file);
   SystemClock clock;
-  const int threads = config.threads > 0 ? config.threads
-                                         : std::max(1u, std::thread::hardware_concurrency());
+  const int threads =
+      config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   net::io_context ioc(threads);
   auto work = net::make_work_guard(ioc);
   HttpClient http(ioc.get_executor(),
@@ -202,8 +204,10 @@ int serve(const Config& config) {
   }
   server.start();
   Runtime rt{config, svc, server, http, work, ioc};
-  net::co_spawn(ioc, signal_loop(rt), [](std::exception_ptr e) { log_if_thrown("signals.crashed", e); });
-  net::co_spawn(ioc, prune_loop(svc), [](std::exception_ptr e) { log_if_thrown("prune.crashed", e); });
+  net::co_spawn(ioc, signal_loop(rt),
+                [](std::exception_ptr e) { log_if_thrown("signals.crashed", e); });
+  net::co_spawn(ioc, prune_loop(svc),
+                [](std::exception_ptr e) { log_if_thrown("prune.crashed", e); });
   log::info("ponte.started",
             {{"listen", endpoint->address().to_string() + ":" + std::to_string(endpoint->port())},
              {"threads", threads},

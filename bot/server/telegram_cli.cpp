@@ -54,9 +54,8 @@ int telegram_set_webhook(const Config& config) {
   net::io_context ioc;
   HttpClient http(ioc.get_executor(), {});
   int code = 1;
-  net::co_spawn(ioc, call_set_webhook(config, http, *api), [&code](std::exception_ptr e, int rc) {
-    code = e ? 1 : rc;
-  });
+  net::co_spawn(ioc, call_set_webhook(config, http, *api),
+                [&code](std::exception_ptr e, int rc) { code = e ? 1 : rc; });
   ioc.run();
   return code;
 }

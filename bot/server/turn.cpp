@@ -37,8 +37,10 @@ Result<void> apply_handoffs(storage::Database& db, const engine::FlowSet& flows,
   std::sort(handoffs.begin(), handoffs.end(),
             [](auto* a, auto* b) { return a->reply_index > b->reply_index; });
   for (const auto* h : handoffs) {
-    storage::NewCase c{contact,    static_cast<int>(h->priority), h->topic, h->reason, h->summary,
-                       h->lang,    ev.channel,                     now_ms};
+    storage::NewCase c{contact,    static_cast<int>(h->priority),
+                       h->topic,   h->reason,
+                       h->summary, h->lang,
+                       ev.channel, now_ms};
     auto opened = storage::open_case(db, c);
     if (!opened) return opened.error();
     auto position = storage::queue_position(db, opened->id);
@@ -95,8 +97,8 @@ Result<void> queue_ack(storage::Database& db, const InboundEvent& ev, ContactId 
   o.payload = encode_outbound(ack);
   o.next_attempt_at = now_ms;
   o.created_at = now_ms;
-  o.expires_at = now_ms + std::chrono::duration_cast<std::chrono::milliseconds>(
-                              options.ack_lifetime).count();
+  o.expires_at =
+      now_ms + std::chrono::duration_cast<std::chrono::milliseconds>(options.ack_lifetime).count();
   auto id = storage::add_outbox(db, o);
   if (!id) return id.error();
   o.id = *id;

@@ -24,7 +24,7 @@ struct TurnOutcome {
   ContactId contact_id = 0;
   std::vector<storage::OutboxRow> outbox;  // committed rows, ready to send
   std::vector<engine::Note> notes;
-  std::optional<std::int64_t> case_id;     // a handoff opened (or joined) a case
+  std::optional<std::int64_t> case_id;  // a handoff opened (or joined) a case
   std::int64_t queue_position = 0;
   std::size_t replies = 0;
 };

@@ -19,8 +19,8 @@ namespace {
 // Module of a repository path: "bot/engine/step.cpp" -> "engine".
 std::string module_of(const std::string& path) {
   static const std::vector<std::pair<std::string, std::string>> prefixes = {
-      {"bot/core/", "core"},         {"bot/engine/", "engine"}, {"bot/channels/", "channels"},
-      {"bot/server/", "server"},     {"bot/web/", "web"},       {"storage/", "storage"},
+      {"bot/core/", "core"},     {"bot/engine/", "engine"}, {"bot/channels/", "channels"},
+      {"bot/server/", "server"}, {"bot/web/", "web"},       {"storage/", "storage"},
       {"bot/main.cpp", "main"}};
   for (const auto& [prefix, module] : prefixes) {
     if (path.rfind(prefix, 0) == 0) return module;

@@ -1,7 +1,7 @@
+#include "bot/core/message.hpp"
 #include "bot/core/error.hpp"
 #include "bot/core/ids.hpp"
 #include "bot/core/log.hpp"
-#include "bot/core/message.hpp"
 
 #include <gtest/gtest.h>
 

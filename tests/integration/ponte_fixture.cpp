@@ -20,10 +20,13 @@ PonteFixture::PonteFixture()
       {"threads", 2},
       {"log_level", "debug"},
       {"shutdown_timeout_ms", 2000},
-      {"telegram", {{"token", kToken}, {"secret_token", kSecret},
-                    {"api_base", telegram_->base_url()}}},
-      {"outbox", {{"retry_base_ms", 50}, {"retry_max_ms", 400}, {"request_timeout_ms", 2000},
-                  {"connect_timeout_ms", 1000}}},
+      {"telegram",
+       {{"token", kToken}, {"secret_token", kSecret}, {"api_base", telegram_->base_url()}}},
+      {"outbox",
+       {{"retry_base_ms", 50},
+        {"retry_max_ms", 400},
+        {"request_timeout_ms", 2000},
+        {"connect_timeout_ms", 1000}}},
   };
   config_ = dir_ / "ponte.json";
   std::ofstream(config_) << config.dump(2);
@@ -54,9 +57,9 @@ std::optional<int> PonteFixture::stop(std::chrono::milliseconds timeout) {
 }
 
 HttpResponse PonteFixture::post_raw(const std::string& body, const std::string& secret) {
-  return request("127.0.0.1", port_, "POST", "/telegram/webhook", body,
-                 {{"Content-Type", "application/json"},
-                  {"X-Telegram-Bot-Api-Secret-Token", secret}});
+  return request(
+      "127.0.0.1", port_, "POST", "/telegram/webhook", body,
+      {{"Content-Type", "application/json"}, {"X-Telegram-Bot-Api-Secret-Token", secret}});
 }
 
 HttpResponse PonteFixture::post_update(const json& update, const std::string& secret) {
@@ -72,24 +75,32 @@ HttpResponse PonteFixture::post_json(const std::string& target, const json& body
                  {{"Content-Type", "application/json"}});
 }
 
-json PonteFixture::text_update(std::int64_t chat, const std::string& text, const std::string& lang) {
-  const json from = {{"id", chat}, {"is_bot", false}, {"first_name", "Amina"},
-                     {"language_code", lang}};
+json PonteFixture::text_update(std::int64_t chat, const std::string& text,
+                               const std::string& lang) {
+  const json from = {
+      {"id", chat}, {"is_bot", false}, {"first_name", "Amina"}, {"language_code", lang}};
   return {{"update_id", next_update_++},
-          {"message", {{"message_id", next_update_ % 100000}, {"date", 1767225600},
-                       {"from", from},
-                       {"chat", {{"id", chat}, {"type", "private"}, {"first_name", "Amina"}}},
-                       {"text", text}}}};
+          {"message",
+           {{"message_id", next_update_ % 100000},
+            {"date", 1767225600},
+            {"from", from},
+            {"chat", {{"id", chat}, {"type", "private"}, {"first_name", "Amina"}}},
+            {"text", text}}}};
 }
 
 json PonteFixture::press_update(std::int64_t chat, const std::string& data) {
-  const json from = {{"id", chat}, {"is_bot", false}, {"first_name", "Amina"},
-                     {"language_code", "ar"}};
+  const json from = {
+      {"id", chat}, {"is_bot", false}, {"first_name", "Amina"}, {"language_code", "ar"}};
   return {{"update_id", next_update_++},
           {"callback_query",
-           {{"id", "cb" + std::to_string(next_update_)}, {"chat_instance", "-42"}, {"from", from},
-            {"message", {{"message_id", 58}, {"date", 1767225601},
-                         {"chat", {{"id", chat}, {"type", "private"}}}, {"text", "menu"}}},
+           {{"id", "cb" + std::to_string(next_update_)},
+            {"chat_instance", "-42"},
+            {"from", from},
+            {"message",
+             {{"message_id", 58},
+              {"date", 1767225601},
+              {"chat", {{"id", chat}, {"type", "private"}}},
+              {"text", "menu"}}},
             {"data", data}}}};
 }
 

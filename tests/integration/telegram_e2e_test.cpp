@@ -66,9 +66,11 @@ TEST_F(TelegramE2E, DemoDialogueInArabicEndsInTheQueue) {
   ASSERT_TRUE(ponte.telegram().wait_until(
       [&] { return ponte.telegram().count("answerCallbackQuery") >= 1; }, 10s));
   ASSERT_TRUE(ponte.wait_texts(chat, 2));
-  ASSERT_TRUE(ponte.telegram().wait_until([&] { return !ponte.last_keyboard(chat).empty() &&
-                                                       has_arabic(ponte.last_keyboard(chat)[0].label); },
-                                          10s));
+  ASSERT_TRUE(ponte.telegram().wait_until(
+      [&] {
+        return !ponte.last_keyboard(chat).empty() && has_arabic(ponte.last_keyboard(chat)[0].label);
+      },
+      10s));
   // Main menu in Arabic: an information answer first.
   const auto menu = ponte.last_keyboard(chat);
   const auto before_info = ponte.telegram().texts_to(chat).size();
@@ -82,7 +84,8 @@ TEST_F(TelegramE2E, DemoDialogueInArabicEndsInTheQueue) {
   auto flows = engine::load_flow_set(std::string(PONTE_SOURCE_DIR) + "/flows",
                                      std::string(PONTE_SOURCE_DIR) + "/locales");
   ASSERT_TRUE(flows.ok());
-  const auto first_in_line = engine::render(*flows.flows, "ar", "operator.queued", {{"position", 1}});
+  const auto first_in_line =
+      engine::render(*flows.flows, "ar", "operator.queued", {{"position", 1}});
   ASSERT_FALSE(first_in_line.empty());
   ASSERT_TRUE(ponte.telegram().wait_until(
       [&] { return ponte.telegram().texts_to(chat).back() == first_in_line; }, 10s))
@@ -138,7 +141,7 @@ TEST_F(TelegramE2E, AWrongSecretIs401AndStoresNothing) {
 TEST_F(TelegramE2E, MalformedBodiesAre400) {
   EXPECT_EQ(ponte.post_raw("{not json").status, 400);
   EXPECT_EQ(ponte.post_raw("[1,2,3]").status, 400);
-  EXPECT_EQ(ponte.post_raw("{\"message\": {}}").status, 400);  // no update_id
+  EXPECT_EQ(ponte.post_raw("{\"message\": {}}").status, 400);       // no update_id
   EXPECT_EQ(ponte.post_raw(std::string(100000, '[')).status, 400);  // nesting bomb
   // Still serving afterwards.
   EXPECT_EQ(ponte.get("/healthz").status, 200);
@@ -197,8 +200,11 @@ TEST_F(TelegramE2E, SigtermExitsZeroAndARestartContinuesTheDialogue) {
   ASSERT_TRUE(ponte.wait_texts(chat, 1));
   ASSERT_EQ(ponte.press(chat, "Français").status, 200);
   ASSERT_TRUE(ponte.telegram().wait_until(
-      [&] { return ponte.last_keyboard(chat).size() >= 2 &&
-                   ponte.last_keyboard(chat)[0].label != "Italiano"; }, 10s));
+      [&] {
+        return ponte.last_keyboard(chat).size() >= 2 &&
+               ponte.last_keyboard(chat)[0].label != "Italiano";
+      },
+      10s));
   const auto menu = ponte.last_keyboard(chat);
   const auto started = std::chrono::steady_clock::now();
   EXPECT_EQ(ponte.stop(), 0) << ponte.log();

@@ -82,7 +82,8 @@ TEST_F(WebchatE2E, ADialogueOverTheStreamResumesByCursor) {
                     {{"Last-Event-ID", cursor}});
   auto rest = read_messages(resumed, 10, 1500ms);
   std::size_t after_cursor = 0;
-  for (const auto& m : rest) after_cursor += std::stoll(m["_sse_id"].get<std::string>()) > std::stoll(cursor);
+  for (const auto& m : rest)
+    after_cursor += std::stoll(m["_sse_id"].get<std::string>()) > std::stoll(cursor);
   EXPECT_EQ(after_cursor, rest.size());
   EXPECT_GE(rest.size(), 2u);
   EXPECT_EQ(rest[0]["text"], "العربية");
@@ -99,7 +100,8 @@ TEST_F(WebchatE2E, BadPostsAreRefusedClearly) {
   post({{"client", kClient}, {"id", "m1"}, {"text", std::string(5000, 'a')}}, 422);
   EXPECT_EQ(ponte.post_json("/webchat/messages", "not an object").status, 400);
   EXPECT_EQ(request("127.0.0.1", ponte.port(), "POST", "/webchat/messages", "{oops",
-                    {{"Content-Type", "application/json"}}).status,
+                    {{"Content-Type", "application/json"}})
+                .status,
             400);
   EXPECT_EQ(ponte.get("/webchat/events?client=bad").status, 400);
   EXPECT_EQ(ponte.get("/webchat/messages").status, 405);

@@ -29,8 +29,8 @@ TEST(Config, DefaultsAreTheDocumentedOnes) {
 }
 
 TEST(Config, RelativePathsResolveAgainstTheFileFolder) {
-  auto c = parse_config(R"({"data_dir": "../data", "flows_dir": "/abs/flows"})", "/srv/ponte/deploy",
-                        env_of({}));
+  auto c = parse_config(R"({"data_dir": "../data", "flows_dir": "/abs/flows"})",
+                        "/srv/ponte/deploy", env_of({}));
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(c->data_dir, "/srv/ponte/data");
   EXPECT_EQ(c->flows_dir, "/abs/flows");
@@ -43,7 +43,8 @@ TEST(Config, UnknownKeysAndWrongTypesNameTheirPath) {
   ASSERT_FALSE(c);
   const auto& m = c.error().message;
   EXPECT_NE(m.find("ponte.json: /listen: must be a string"), std::string::npos) << m;
-  EXPECT_NE(m.find("/telegram/tokn: unknown key (did you mean \"token\"?)"), std::string::npos) << m;
+  EXPECT_NE(m.find("/telegram/tokn: unknown key (did you mean \"token\"?)"), std::string::npos)
+      << m;
   EXPECT_NE(m.find("/telegram/max_connections: must be a whole number"), std::string::npos) << m;
   EXPECT_NE(m.find("/colour: unknown key"), std::string::npos) << m;
 }
@@ -55,9 +56,9 @@ TEST(Config, SyntaxErrorsAreRefused) {
 }
 
 TEST(Config, SecretsComeFromTheEnvironment) {
-  auto c = parse_config(R"({"telegram": {"token": "from-file"}})", "/",
-                        env_of({{"PONTE_TELEGRAM_TOKEN", "123:env"},
-                                {"PONTE_TELEGRAM_SECRET", "s3cret-_ok"}}));
+  auto c = parse_config(
+      R"({"telegram": {"token": "from-file"}})", "/",
+      env_of({{"PONTE_TELEGRAM_TOKEN", "123:env"}, {"PONTE_TELEGRAM_SECRET", "s3cret-_ok"}}));
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(c->telegram.token, "123:env");
   EXPECT_EQ(c->telegram.secret_token, "s3cret-_ok");

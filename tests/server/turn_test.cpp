@@ -1,7 +1,7 @@
 // One turn against a real SQLite file and the bundled flows: what a single
 // inbound event leaves in the database, all in one unit of work.
-#include "bot/server/message_codec.hpp"
 #include "bot/server/turn.hpp"
+#include "bot/server/message_codec.hpp"
 #include "storage/repositories.hpp"
 #include "tests/support/process.hpp"
 

@@ -14,8 +14,8 @@ namespace http = boost::beast::http;
 boost::asio::awaitable<Reply> handle_health(Services& svc, RequestContext& ctx) {
   const auto& req = ctx.request;
   auto reader = svc.readers.acquire();
-  Result<storage::OutboxCounts> counts = reader ? storage::count_outbox(**reader)
-                                                : Result<storage::OutboxCounts>(reader.error());
+  Result<storage::OutboxCounts> counts =
+      reader ? storage::count_outbox(**reader) : Result<storage::OutboxCounts>(reader.error());
   if (!counts) {
     nlohmann::json body = {{"status", "unavailable"}, {"error", counts.error().message}};
     co_return Reply{make_response(req, http::status::service_unavailable, body.dump())};

@@ -21,13 +21,14 @@ boost::asio::awaitable<Reply> handle_telegram_webhook(Services& svc, RequestCont
   }
   const auto secret = req["X-Telegram-Bot-Api-Secret-Token"];
   if (!channels::telegram::verify_secret(secret, svc.config.telegram.secret_token)) {
-    log::warn("webhook.unauthorized", {{"req", ctx.id}, {"chan", "telegram"},
-                                       {"remote", ctx.remote}});
+    log::warn("webhook.unauthorized",
+              {{"req", ctx.id}, {"chan", "telegram"}, {"remote", ctx.remote}});
     co_return Reply{json_error(req, http::status::unauthorized, "bad secret token")};
   }
   auto parsed = channels::telegram::parse_update(req.body());
   if (!parsed) {
-    log::warn("webhook.malformed", {{"req", ctx.id}, {"chan", "telegram"},
+    log::warn("webhook.malformed", {{"req", ctx.id},
+                                    {"chan", "telegram"},
                                     {"error", parsed.error().message},
                                     {"bytes", req.body().size()}});
     co_return Reply{json_error(req, http::status::bad_request, parsed.error().message)};
@@ -44,16 +45,21 @@ boost::asio::awaitable<Reply> handle_telegram_webhook(Services& svc, RequestCont
   const auto update_id = (*parsed)->external_id;
   auto outcome = co_await process_event(svc, std::move(**parsed));
   if (!outcome) {
-    log::error("webhook.not_stored", {{"req", ctx.id}, {"chan", "telegram"},
-                                      {"update", update_id}, {"error", outcome.error().message}});
+    log::error("webhook.not_stored", {{"req", ctx.id},
+                                      {"chan", "telegram"},
+                                      {"update", update_id},
+                                      {"error", outcome.error().message}});
     // The platform retries; nothing was acknowledged, so nothing is lost.
     auto res = json_error(req, http::status::service_unavailable, "storage unavailable");
     res.set(http::field::retry_after, "5");
     co_return Reply{std::move(res)};
   }
   log::info(outcome->duplicate ? "webhook.duplicate" : "webhook.accepted",
-            {{"req", ctx.id}, {"chan", "telegram"}, {"update", update_id},
-             {"contact", outcome->contact_id}, {"replies", outcome->replies}});
+            {{"req", ctx.id},
+             {"chan", "telegram"},
+             {"update", update_id},
+             {"contact", outcome->contact_id},
+             {"replies", outcome->replies}});
   co_return Reply{make_response(req, http::status::ok)};
 }
 

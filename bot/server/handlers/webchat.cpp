@@ -50,8 +50,8 @@ Result<Page> read_page(Services& svc, const std::string& client, std::int64_t af
     const bool out = row.direction == storage::Direction::out;
     auto msg = out ? decode_outbound(row.body) : decode_inbound_as_message(row.body);
     if (!msg || (msg->text.empty() && msg->choices.empty())) continue;  // e.g. "page opened"
-    page.events.emplace_back(row.id, channels::webchat::render_event(row.id, out, *msg,
-                                                                     row.created_at));
+    page.events.emplace_back(row.id,
+                             channels::webchat::render_event(row.id, out, *msg, row.created_at));
   }
   return page;
 }
@@ -111,9 +111,10 @@ net::awaitable<Reply> handle_webchat_post(Services& svc, RequestContext& ctx) {
   auto event = channels::webchat::parse_post(req.body(), svc.clock.now());
   if (!event) {
     log::info("webchat.rejected", {{"req", ctx.id}, {"error", event.error().message}});
-    co_return Reply{json_error(req, event.error().code == Errc::parse
-                                        ? http::status::bad_request
-                                        : http::status::unprocessable_entity,
+    co_return Reply{json_error(req,
+                               event.error().code == Errc::parse
+                                   ? http::status::bad_request
+                                   : http::status::unprocessable_entity,
                                event.error().message)};
   }
   if (svc.stopping) {
@@ -154,7 +155,8 @@ static Result<std::pair<std::string, std::int64_t>> client_and_cursor(RequestCon
 
 net::awaitable<Reply> handle_webchat_events(Services& svc, RequestContext& ctx) {
   auto args = client_and_cursor(ctx);
-  if (!args) co_return Reply{json_error(ctx.request, http::status::bad_request, args.error().message)};
+  if (!args)
+    co_return Reply{json_error(ctx.request, http::status::bad_request, args.error().message)};
   Reply reply;
   reply.takeover = [&svc, client = args->first, after = args->second](beast::tcp_stream& s) {
     return stream_events(svc, client, after, s);
@@ -168,8 +170,8 @@ net::awaitable<Reply> handle_webchat_history(Services& svc, RequestContext& ctx)
   if (!args) co_return Reply{json_error(req, http::status::bad_request, args.error().message)};
   auto page = read_page(svc, args->first, args->second);
   if (!page) co_return Reply{json_error(req, http::status::service_unavailable, "please retry")};
-  std::string body = "{\"cursor\":" + std::to_string(page->cursor) + ",\"more\":" +
-                     (page->full ? "true" : "false") + ",\"messages\":[";
+  std::string body = "{\"cursor\":" + std::to_string(page->cursor) +
+                     ",\"more\":" + (page->full ? "true" : "false") + ",\"messages\":[";
   for (std::size_t i = 0; i < page->events.size(); ++i) {
     if (i) body += ",";
     body += page->events[i].second;
