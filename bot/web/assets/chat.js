@@ -320,7 +320,8 @@ function onRow(row) {
   }
   insertRow(li);
   if (outbound && row.id > state.announceAfter) announce(text, choices);
-  if (follow || !outbound) scrollToEnd();
+  // Replaying what was seen before (a reload) always ends at the newest row.
+  if (follow || !outbound || row.id <= state.announceAfter) scrollToEnd();
 }
 
 // --- the event stream ---------------------------------------------------------
