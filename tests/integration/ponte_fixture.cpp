@@ -20,6 +20,7 @@ PonteFixture::PonteFixture()
       {"threads", 2},
       {"log_level", "debug"},
       {"shutdown_timeout_ms", 2000},
+      {"public_url", "https://help.example.org"},
       {"telegram",
        {{"token", kToken}, {"secret_token", kSecret}, {"api_base", telegram_->base_url()}}},
       {"outbox",
@@ -48,6 +49,16 @@ void PonteFixture::start() {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   throw std::runtime_error("ponte did not become healthy; log:\n" + ponte_->log());
+}
+
+int PonteFixture::run_command(const std::vector<std::string>& words, std::string* output) {
+  std::vector<std::string> argv{PONTE_BINARY};
+  argv.insert(argv.end(), words.begin(), words.end());
+  argv.insert(argv.end(), {"--config", config_.string()});
+  Process command(argv);
+  const auto code = command.wait_exit(std::chrono::seconds(15));
+  if (output) *output = command.log();
+  return code.value_or(-1);
 }
 
 std::optional<int> PonteFixture::stop(std::chrono::milliseconds timeout) {

@@ -56,6 +56,9 @@ class PonteFixture {
   bool wait_texts(std::int64_t chat, std::size_t n,
                   std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
+  // Runs another ponte subcommand on the same configuration; its exit code.
+  int run_command(const std::vector<std::string>& words, std::string* output = nullptr);
+
   FakeTelegram& telegram() { return *telegram_; }
   std::uint16_t port() const { return port_; }
   const std::filesystem::path& data_dir() const { return data_; }

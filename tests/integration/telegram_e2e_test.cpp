@@ -232,6 +232,21 @@ TEST_F(TelegramE2E, RepliesPendingAtShutdownAreSentAfterRestart) {
   EXPECT_EQ(ponte.last_keyboard(chat).size(), 5u);
 }
 
+TEST_F(TelegramE2E, SetWebhookRegistersTheUrlAndTheSecret) {
+  std::string output;
+  ASSERT_EQ(ponte.run_command({"telegram", "set-webhook"}, &output), 0) << output;
+  const auto calls = ponte.telegram().delivered("setWebhook");
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].token, kToken);
+  EXPECT_EQ(calls[0].body.value("url", ""), "https://help.example.org/telegram/webhook");
+  EXPECT_EQ(calls[0].body.value("secret_token", ""), kSecret);
+  // Telegram refusing it is an error the operator sees.
+  ponte.telegram().fail_next(
+      1, 400, R"({"ok":false,"error_code":400,"description":"Bad Request: bad webhook"})");
+  EXPECT_EQ(ponte.run_command({"telegram", "set-webhook"}, &output), 1);
+  EXPECT_NE(output.find("bad webhook"), std::string::npos) << output;
+}
+
 TEST_F(TelegramE2E, HealthzChecksTheDatabase) {
   const auto res = ponte.get("/healthz");
   ASSERT_EQ(res.status, 200);
