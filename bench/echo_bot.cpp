@@ -2,6 +2,7 @@
 // like Ponte's "commit, answer, then send from the outbox" but with nothing
 // stored.
 #include "bench/echo_bot.hpp"
+#include "bot/server/net.hpp"
 
 #include <cstdio>
 #include <exception>
@@ -18,12 +19,6 @@
 namespace ponte::bench {
 namespace {
 
-namespace net = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = net::ip::tcp;
-
-constexpr auto use_nothrow = net::as_tuple(net::use_awaitable);
 constexpr int kSendAttempts = 3;
 
 testing::ServerResponse plain(http::status status, unsigned version, std::string body) {

@@ -3,6 +3,7 @@
 // chat that has not started and carries it through every step, which keeps
 // each chat strictly sequential while `connections` chats run in parallel.
 #include "bench/webhook_driver.hpp"
+#include "bot/server/net.hpp"
 
 #include <cstdio>
 #include <exception>
@@ -25,13 +26,8 @@
 namespace ponte::bench {
 namespace {
 
-namespace net = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
-constexpr auto use_nothrow = net::as_tuple(net::use_awaitable);
 constexpr int kMaxConsecutiveConnectFailures = 50;
 constexpr auto kConnectBackoff = std::chrono::milliseconds(100);
 constexpr auto kRetryBackoffStep = std::chrono::milliseconds(100);

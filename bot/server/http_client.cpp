@@ -2,6 +2,7 @@
 // release(); a reused keep-alive connection that the server closed meanwhile
 // fails at once, so such a request is retried once on a fresh connection.
 #include "bot/server/http_client.hpp"
+#include "bot/server/net.hpp"
 
 #include "bot/core/log.hpp"
 
@@ -15,15 +16,7 @@
 
 namespace ponte::server {
 
-namespace net = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
 namespace ssl = net::ssl;
-using tcp = net::ip::tcp;
-
-namespace {
-constexpr auto use_nothrow = net::as_tuple(net::use_awaitable);
-}
 
 struct HttpClient::Connection {
   std::optional<beast::tcp_stream> tcp;

@@ -1,4 +1,5 @@
 #include "bot/server/http_server.hpp"
+#include "bot/server/net.hpp"
 
 #include "bot/core/log.hpp"
 
@@ -13,14 +14,8 @@
 
 namespace ponte::server {
 
-namespace net = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = net::ip::tcp;
-
 namespace {
 
-constexpr auto use_nothrow = net::as_tuple(net::use_awaitable);
 constexpr std::size_t kHeaderLimit = 16 * 1024;
 
 bool is_quiet_close(const boost::system::error_code& ec) {

@@ -1,4 +1,5 @@
 #include "bot/server/outbox_sender.hpp"
+#include "bot/server/net.hpp"
 
 #include "bot/channels/telegram/telegram.hpp"
 #include "bot/core/log.hpp"
@@ -12,11 +13,9 @@
 
 namespace ponte::server {
 
-namespace net = boost::asio;
 using channels::Delivery;
 
 namespace {
-constexpr auto use_nothrow = net::as_tuple(net::use_awaitable);
 
 double random01() {
   thread_local std::mt19937_64 rng{std::random_device{}()};

@@ -7,6 +7,7 @@
 #include "bot/server/handlers/handlers.hpp"
 #include "bot/server/http_client.hpp"
 #include "bot/server/http_server.hpp"
+#include "bot/server/net.hpp"
 #include "bot/server/services.hpp"
 #include "storage/repositories.hpp"
 
@@ -18,12 +19,10 @@
 
 namespace ponte::server {
 
-namespace net = boost::asio;
 namespace fs = std::filesystem;
 
 namespace {
 
-constexpr auto use_nothrow = net::as_tuple(net::use_awaitable);
 // Telegram retries an update for 24 h: dedupe keys are kept for two days.
 constexpr auto kDedupeRetention = std::chrono::hours(48);
 

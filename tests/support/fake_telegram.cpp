@@ -2,6 +2,7 @@
 // call record. The HTTP side is LocalServer; everything here runs under
 // mutex_, so a fault set from the test thread applies to the next request.
 #include "tests/support/fake_telegram.hpp"
+#include "bot/server/net.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -16,11 +17,7 @@
 namespace ponte::testing {
 namespace {
 
-namespace net = boost::asio;
-namespace http = boost::beast::http;
 using nlohmann::json;
-
-constexpr auto use_nothrow = net::as_tuple(net::use_awaitable);
 
 constexpr const char* kBadGatewayHtml =
     "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"

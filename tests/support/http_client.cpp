@@ -3,6 +3,7 @@
 // is done. Deadlines come from tcp_stream expiry (requests) or from
 // run_for + cancel (SSE reads, which must leave the stream usable).
 #include "tests/support/http_client.hpp"
+#include "bot/server/net.hpp"
 
 #include <array>
 #include <cctype>
@@ -26,13 +27,8 @@
 namespace ponte::testing {
 namespace {
 
-namespace net = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
-constexpr auto use_nothrow = net::as_tuple(net::use_awaitable);
 constexpr std::size_t kMaxResponseBody = 64 * 1024 * 1024;
 
 std::string describe(const boost::system::error_code& ec) {

@@ -2,6 +2,7 @@
 // listener also closes open connections, so a client sees a dead service
 // (reset, then refused) rather than a half-dead one.
 #include "tests/support/local_server.hpp"
+#include "bot/server/net.hpp"
 
 #include <cstdio>
 #include <exception>
@@ -21,12 +22,6 @@
 namespace ponte::testing {
 namespace {
 
-namespace net = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = net::ip::tcp;
-
-constexpr auto use_nothrow = net::as_tuple(net::use_awaitable);
 constexpr std::size_t kMaxBody = 16 * 1024 * 1024;
 constexpr auto kIdleTimeout = std::chrono::seconds(60);
 constexpr auto kWriteTimeout = std::chrono::seconds(30);

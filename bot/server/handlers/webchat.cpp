@@ -6,6 +6,7 @@
 #include "bot/core/log.hpp"
 #include "bot/server/handlers/handlers.hpp"
 #include "bot/server/message_codec.hpp"
+#include "bot/server/net.hpp"
 #include "bot/web/assets.hpp"
 #include "storage/repositories.hpp"
 
@@ -17,13 +18,8 @@
 
 namespace ponte::server {
 
-namespace net = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-
 namespace {
 
-constexpr auto use_nothrow = net::as_tuple(net::use_awaitable);
 constexpr int kPage = 100;
 constexpr auto kHeartbeat = std::chrono::seconds(15);
 
