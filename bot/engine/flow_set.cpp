@@ -33,12 +33,14 @@ const CatalogKey* FlowSet::key(std::string_view k) const {
 }
 
 std::string to_string(const Problem& p) {
+  // Appends rather than operator+ chains: GCC 12 at -O3 misreads those as
+  // out-of-bounds copies and -Werror would fail Release builds.
   std::string out = p.file;
-  if (p.line > 0) out += ":" + std::to_string(p.line);
-  if (p.line > 0 && p.column > 0) out += ":" + std::to_string(p.column);
-  out += p.severity == Problem::Severity::warning ? ": warning" : "";
-  if (!p.path.empty()) out += " " + p.path;
-  return out + ": " + p.message;
+  if (p.line > 0) out.append(":").append(std::to_string(p.line));
+  if (p.line > 0 && p.column > 0) out.append(":").append(std::to_string(p.column));
+  if (p.severity == Problem::Severity::warning) out.append(": warning");
+  if (!p.path.empty()) out.append(" ").append(p.path);
+  return out.append(": ").append(p.message);
 }
 
 LoadReport load_flow_set(const std::filesystem::path& flows_dir,
