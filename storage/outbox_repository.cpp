@@ -158,6 +158,27 @@ Result<void> mark_outbox_dead(Database& db, std::int64_t id, int attempts, std::
   return set_transcript_status(db, id, MessageStatus::failed, std::nullopt);
 }
 
+Result<int> kill_pending_outbox(Database& db, ContactId contact_id, std::string_view reason) {
+  auto failed = db.prepare(
+      "UPDATE messages SET status = 'failed' WHERE id IN "
+      "(SELECT message_id FROM outbox WHERE contact_id = ?1 AND state = 'pending' "
+      "AND message_id IS NOT NULL)");
+  if (!failed) return failed.error();
+  {
+    StatementScope scope(**failed);
+    scope->bind(1, contact_id);
+    if (auto r = scope->run(); !r) return r.error();
+  }
+  auto st = db.prepare(
+      "UPDATE outbox SET state = 'dead', last_error = ?2 WHERE contact_id = ?1 AND state = "
+      "'pending'");
+  if (!st) return st.error();
+  StatementScope scope(**st);
+  scope->bind(1, contact_id).bind(2, reason);
+  if (auto r = scope->run(); !r) return r.error();
+  return db.changes();
+}
+
 Result<OutboxCounts> count_outbox(Database& db) {
   auto st = db.prepare("SELECT state, count(*) FROM outbox GROUP BY state");
   if (!st) return st.error();

@@ -108,6 +108,9 @@ Result<void> mark_outbox_retry(Database& db, std::int64_t id, int attempts,
                                std::int64_t next_attempt_at, std::string_view error);
 // Dead-letters the row and marks its transcript row failed.
 Result<void> mark_outbox_dead(Database& db, std::int64_t id, int attempts, std::string_view error);
+// Dead-letters every pending row of a contact (they blocked the bot) and
+// marks those transcript rows failed. Returns how many rows it stopped.
+Result<int> kill_pending_outbox(Database& db, ContactId contact_id, std::string_view reason);
 struct OutboxCounts {
   std::int64_t pending = 0, sent = 0, dead = 0;
 };

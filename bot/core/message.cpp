@@ -8,6 +8,8 @@ std::string_view to_string(EventKind kind) noexcept {
     case EventKind::choice: return "choice";
     case EventKind::start: return "start";
     case EventKind::media: return "media";
+    case EventKind::blocked: return "blocked";
+    case EventKind::unblocked: return "unblocked";
   }
   return "unknown";
 }

@@ -14,10 +14,12 @@
 namespace ponte {
 
 enum class EventKind {
-  text,    // the person typed something
-  choice,  // the person pressed a button: choice_token + choice_id
-  start,   // the person opened the chat (web chat) or sent /start
-  media,   // photo, voice, document...: kept in the transcript, text = caption
+  text,       // the person typed something
+  choice,     // the person pressed a button: choice_token + choice_id
+  start,      // the person opened the chat (web chat) or sent /start
+  media,      // photo, voice, document...: kept in the transcript, text = caption
+  blocked,    // the person blocked the bot: stop sending (Telegram my_chat_member)
+  unblocked,  // the person unblocked it: sending may resume
 };
 
 std::string_view to_string(EventKind kind) noexcept;

@@ -50,7 +50,9 @@ std::string encode_inbound(const InboundEvent& ev, std::string_view label) {
       j["choice"] = ev.choice_id;
       j["text"] = label;
       break;
-    case EventKind::start: break;
+    case EventKind::start:
+    case EventKind::blocked:
+    case EventKind::unblocked: break;
     case EventKind::text:
     case EventKind::media: j["text"] = ev.text; break;
   }

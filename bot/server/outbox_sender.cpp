@@ -65,6 +65,18 @@ void OutboxSender::enqueue(std::vector<storage::OutboxRow> rows) {
   }
 }
 
+void OutboxSender::drop_queued(Channel channel, const std::string& recipient) {
+  std::lock_guard lock(mutex_);
+  auto it = queues_.find(std::string(to_string(channel)) + ":" + recipient);
+  if (it == queues_.end()) return;
+  // A row in flight finishes (its pop finds nothing); one waiting to retry
+  // is not sent again: the loop finds the queue empty when it wakes.
+  it->second.rows.clear();
+  if (auto t = it->second.timer) {
+    net::post(t->get_executor(), [t] { t->cancel(); });  // a retry wait ends now
+  }
+}
+
 std::size_t OutboxSender::queued() const {
   std::lock_guard lock(mutex_);
   std::size_t n = 0;
@@ -91,9 +103,10 @@ std::optional<storage::OutboxRow> OutboxSender::front(const std::string& key) {
   return it->second.rows.front();
 }
 
-void OutboxSender::pop(const std::string& key) {
+void OutboxSender::pop(const std::string& key, std::int64_t id) {
   std::lock_guard lock(mutex_);
-  if (auto it = queues_.find(key); it != queues_.end() && !it->second.rows.empty()) {
+  auto it = queues_.find(key);
+  if (it != queues_.end() && !it->second.rows.empty() && it->second.rows.front().id == id) {
     it->second.rows.pop_front();
   }
 }
@@ -155,7 +168,7 @@ net::awaitable<void> OutboxSender::run_queue(std::string key) {
     if (row->expires_at && to_unix_ms(now) > *row->expires_at) {
       record(*row, {Delivery::Kind::permanent, {}, {}, "expired before it could be sent"},
              row->attempts, 0);
-      pop(key);
+      pop(key, row->id);
       continue;
     }
     auto d = co_await deliver(*row);
@@ -168,7 +181,7 @@ net::awaitable<void> OutboxSender::run_queue(std::string key) {
         log::warn("outbox.dead", {{"outbox", row->id}, {"queue", key}, {"reason", d.reason}});
       }
       record(*row, d, attempts, 0);
-      pop(key);
+      pop(key, row->id);
       continue;
     }
     const auto delay =
@@ -189,7 +202,9 @@ net::awaitable<void> OutboxSender::run_queue(std::string key) {
       std::lock_guard lock(mutex_);
       if (auto it = queues_.find(key); it != queues_.end()) {
         it->second.timer = timer;
-        it->second.rows.front().attempts = attempts;
+        if (!it->second.rows.empty() && it->second.rows.front().id == row->id) {
+          it->second.rows.front().attempts = attempts;
+        }
       }
     }
     if (stopping_) co_return;  // stop() may have run before the timer was visible

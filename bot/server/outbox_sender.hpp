@@ -36,6 +36,9 @@ class OutboxSender {
 
   // Thread-safe. The rows must be committed already.
   void enqueue(std::vector<storage::OutboxRow> rows);
+  // Drops the queued rows for a recipient (already dead in storage, e.g. they
+  // blocked the bot); a send in flight finishes on its own.
+  void drop_queued(Channel channel, const std::string& recipient);
   // No new sends start; retry waits end. In-flight requests finish on their own.
   void stop();
   std::size_t queued() const;
@@ -56,7 +59,7 @@ class OutboxSender {
   void record(const storage::OutboxRow& row, const channels::Delivery& d, int attempts,
               std::int64_t next_at);
   std::optional<storage::OutboxRow> front(const std::string& key);
-  void pop(const std::string& key);
+  void pop(const std::string& key, std::int64_t id);
 
   boost::asio::any_io_executor executor_;
   storage::Writer& writer_;

@@ -106,6 +106,28 @@ Result<void> queue_ack(storage::Database& db, const InboundEvent& ev, ContactId 
   return {};
 }
 
+// Blocking the bot stops every send to the person until they unblock it;
+// both are kept in the transcript so an operator sees why nothing arrives.
+Result<void> apply_reachability(storage::Database& db, const InboundEvent& ev, ContactId contact,
+                                std::int64_t now_ms, TurnOutcome& out) {
+  const bool blocked = ev.kind == EventKind::blocked;
+  if (auto r = storage::set_contact_unreachable(db, contact, blocked); !r) return r;
+  if (blocked) {
+    auto stopped = storage::kill_pending_outbox(db, contact, "the person blocked the bot");
+    if (!stopped) return stopped.error();
+    out.blocked = true;
+  }
+  storage::MessageRow row;
+  row.contact_id = contact;
+  row.direction = storage::Direction::in;
+  row.kind = std::string(to_string(ev.kind));
+  row.body = encode_inbound(ev, "");
+  row.status = storage::MessageStatus::received;
+  row.created_at = now_ms;
+  if (auto r = storage::add_message(db, row); !r) return r.error();
+  return {};
+}
+
 }  // namespace
 
 std::vector<OutboundMessage> split_for(Channel channel, const OutboundMessage& msg) {
@@ -129,6 +151,9 @@ Result<void> run_turn(storage::Database& db, const engine::FlowSet& flows, const
   auto contact = storage::upsert_contact(db, ev.channel, ev.user, ev.chat, ev.display_name, now_ms);
   if (!contact) return contact.error();
   out.contact_id = contact->id;
+  if (ev.kind == EventKind::blocked || ev.kind == EventKind::unblocked) {
+    return apply_reachability(db, ev, contact->id, now_ms, out);
+  }
   if (contact->unreachable) {
     // They wrote again, so they can be reached again (e.g. unblocked the bot).
     if (auto r = storage::set_contact_unreachable(db, contact->id, false); !r) return r.error();

@@ -27,6 +27,7 @@ struct TurnOutcome {
   std::optional<std::int64_t> case_id;  // a handoff opened (or joined) a case
   std::int64_t queue_position = 0;
   std::size_t replies = 0;
+  bool blocked = false;  // the person blocked the bot: queued sends are dropped
 };
 
 struct TurnOptions {

@@ -144,11 +144,28 @@ TEST(TelegramParse, EveryMediaKeyIsMedia) {
 TEST(TelegramParse, IgnoredUpdates) {
   EXPECT_TRUE(ignored("group_chat.json"));
   EXPECT_TRUE(ignored("bot_sender.json"));
-  EXPECT_TRUE(ignored("my_chat_member.json"));
   EXPECT_TRUE(ignored("service_message.json"));
   auto poll = parse_update(R"({"update_id": 5, "poll": {"id": "1", "question": "?"}})");
   ASSERT_TRUE(poll.has_value());
   EXPECT_FALSE(poll->has_value());
+}
+
+TEST(TelegramParse, BlockingAndUnblockingTheBotAreEvents) {
+  const auto blocked = parse_fixture("my_chat_member.json");
+  EXPECT_EQ(blocked.kind, EventKind::blocked);
+  EXPECT_EQ(blocked.chat, "123456789");
+  EXPECT_EQ(blocked.user, "123456789");
+  EXPECT_EQ(blocked.external_id, "712345004");
+  EXPECT_EQ(to_unix_ms(blocked.at), 1767229200000);
+  nlohmann::json u = nlohmann::json::parse(read_fixture("telegram/my_chat_member.json"));
+  u["my_chat_member"]["new_chat_member"]["status"] = "member";
+  auto unblocked = parse_update(u.dump());
+  ASSERT_TRUE(unblocked && unblocked->has_value());
+  EXPECT_EQ((*unblocked)->kind, EventKind::unblocked);
+  u["my_chat_member"]["chat"]["type"] = "group";  // groups are not Ponte's
+  auto group = parse_update(u.dump());
+  ASSERT_TRUE(group);
+  EXPECT_FALSE(group->has_value());
 }
 
 TEST(TelegramParse, BotPressingAButtonIsIgnored) {

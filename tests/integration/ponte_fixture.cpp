@@ -115,6 +115,18 @@ json PonteFixture::press_update(std::int64_t chat, const std::string& data) {
             {"data", data}}}};
 }
 
+json PonteFixture::member_update(std::int64_t chat, const std::string& status) {
+  const json bot = {{"id", 5550001}, {"is_bot", true}, {"first_name", "Ponte"}};
+  return {
+      {"update_id", next_update_++},
+      {"my_chat_member",
+       {{"chat", {{"id", chat}, {"type", "private"}, {"first_name", "Amina"}}},
+        {"from", {{"id", chat}, {"is_bot", false}, {"first_name", "Amina"}}},
+        {"date", 1767229200},
+        {"old_chat_member", {{"status", status == "kicked" ? "member" : "kicked"}, {"user", bot}}},
+        {"new_chat_member", {{"status", status}, {"until_date", 0}, {"user", bot}}}}}};
+}
+
 std::vector<Button> PonteFixture::last_keyboard(std::int64_t chat) const {
   std::vector<Button> out;
   for (const auto& call : telegram_->delivered("sendMessage")) {

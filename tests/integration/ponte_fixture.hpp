@@ -47,6 +47,8 @@ class PonteFixture {
   nlohmann::json text_update(std::int64_t chat, const std::string& text,
                              const std::string& lang = "it");
   nlohmann::json press_update(std::int64_t chat, const std::string& data);
+  // my_chat_member: "kicked" (the person blocked the bot) or "member".
+  nlohmann::json member_update(std::int64_t chat, const std::string& status);
 
   // The inline keyboard of the newest delivered message to `chat` that had one.
   std::vector<Button> last_keyboard(std::int64_t chat) const;

@@ -232,6 +232,33 @@ TEST_F(TelegramE2E, RepliesPendingAtShutdownAreSentAfterRestart) {
   EXPECT_EQ(ponte.last_keyboard(chat).size(), 5u);
 }
 
+TEST_F(TelegramE2E, BlockingTheBotStopsSendsAndUnblockingResumes) {
+  const std::int64_t chat = 5550001009, other = 5550001010;
+  ponte.telegram().close_listener();
+  ASSERT_EQ(ponte.post_update(ponte.text_update(chat, "ciao")).status, 200);
+  ASSERT_EQ(ponte.post_update(ponte.member_update(chat, "kicked")).status, 200);
+  {
+    Db db(ponte.database());
+    auto contact = db.contact(chat);
+    ASSERT_TRUE(contact);
+    EXPECT_TRUE(contact->unreachable);
+    EXPECT_EQ(storage::count_outbox(*db.handle).value().pending, 0);
+    EXPECT_GE(storage::count_outbox(*db.handle).value().dead, 1);
+  }
+  ponte.telegram().reopen_listener();
+  ASSERT_EQ(ponte.post_update(ponte.text_update(other, "ciao")).status, 200);
+  ASSERT_TRUE(ponte.wait_texts(other, 1));
+  // Longer than the configured retry_max_ms (400): a retry would have come.
+  EXPECT_FALSE(
+      ponte.telegram().wait_until([&] { return !ponte.telegram().texts_to(chat).empty(); }, 800ms));
+
+  ASSERT_EQ(ponte.post_update(ponte.member_update(chat, "member")).status, 200);
+  ASSERT_EQ(ponte.post_update(ponte.text_update(chat, "ciao")).status, 200);
+  ASSERT_TRUE(ponte.wait_texts(chat, 1));
+  Db db(ponte.database());
+  EXPECT_FALSE(db.contact(chat)->unreachable);
+}
+
 TEST_F(TelegramE2E, SetWebhookRegistersTheUrlAndTheSecret) {
   std::string output;
   ASSERT_EQ(ponte.run_command({"telegram", "set-webhook"}, &output), 0) << output;

@@ -221,10 +221,14 @@ Result<std::optional<InboundEvent>> parse_update(std::string_view body) {
     return from_callback(*q, std::move(ev));
   }
   if (const json* c = member(update, "my_chat_member"); c != nullptr && c->is_object()) {
-    // Read and checked, but InboundEvent has no kind for it yet: marking the
-    // contact unreachable (and reachable again) turns this into an event.
-    static_cast<void>(read_member_change(*c));
-    return std::optional<InboundEvent>();
+    auto change = read_member_change(*c);
+    if (!change) return std::optional<InboundEvent>();
+    ev.kind = change->blocked ? EventKind::blocked : EventKind::unblocked;
+    ev.user = ev.chat = std::move(change->chat);
+    if (const json* date = member(*c, "date"); date != nullptr && date->is_number_integer()) {
+      ev.at = TimePoint(std::chrono::seconds(date->get<std::int64_t>()));
+    }
+    return std::optional<InboundEvent>(std::move(ev));
   }
   return std::optional<InboundEvent>();
 }
