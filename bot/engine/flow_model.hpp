@@ -7,6 +7,8 @@
 // MessageFormat fills caches lazily inside const format calls).
 #pragma once
 
+#include "bot/engine/answer_check.hpp"
+#include "bot/engine/condition.hpp"
 #include "bot/engine/flow_set.hpp"
 #include "bot/engine/step.hpp"
 
@@ -22,7 +24,7 @@
 namespace ponte::engine {
 
 // Enumerators spell the JSON kind; `goto` is a C++ keyword, hence `goto_`.
-enum class NodeKind { say, choice, set, goto_, handoff, end };
+enum class NodeKind { say, choice, set, goto_, handoff, end, question, branch };
 
 struct StringHash {
   using is_transparent = void;
@@ -72,13 +74,32 @@ struct HandoffNode {
 struct EndNode {
   std::string text;  // may be empty
 };
+struct QuestionNode {
+  std::string text;
+  VarRef store;
+  AnswerCheck check;
+  std::string invalid;  // catalog key; system.invalid_answer when not written
+  int retries = 0;      // 0 = ask again for ever
+  std::string on_fail;  // required when retries > 0
+  std::string next;
+};
+struct BranchNode {
+  struct Case {
+    Condition when;
+    std::string next;
+  };
+  std::vector<Case> cases;
+  std::string otherwise;  // "else"
+};
 
-using NodeBody = std::variant<SayNode, ChoiceNode, SetNode, GotoNode, HandoffNode, EndNode>;
+using NodeBody = std::variant<SayNode, ChoiceNode, SetNode, GotoNode, HandoffNode, EndNode,
+                              QuestionNode, BranchNode>;
 
 // A reference a node makes, collected at parse time so validation does not
 // need to know each kind: node ids, flow ids and catalog keys.
 struct Ref {
-  enum class Kind { node, flow, text, return_node, language };
+  // reads/writes: "vars.x" or "contact.x" a branch reads or a node stores.
+  enum class Kind { node, flow, text, return_node, language, reads, writes };
   Kind kind;
   std::string value;
   std::string pointer;  // JSON pointer of the value in the flow file
@@ -158,6 +179,11 @@ class FlowSet {
   std::string fingerprint;
   // Choice token -> its prompt, for naming a pressed button in transcripts.
   std::unordered_map<std::string, const ChoiceNode*, StringHash, std::equal_to<>> prompts;
+  // Answers to yes/no questions: system.yes_words / system.no_words of every
+  // loaded language, normalised, and each language's date order.
+  std::vector<std::u32string> yes_words;
+  std::vector<std::u32string> no_words;
+  std::vector<DateOrder> date_order;  // per language index
 
   const Flow* find_flow(std::string_view id) const;
   // Language index of a loaded language code; -1 when not loaded.

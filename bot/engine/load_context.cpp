@@ -149,6 +149,7 @@ Assignments read_assignments(Fields& f, Node& node) {
       if (group == "contact" && name == "language") {
         node.refs.push_back(Ref{Ref::Kind::language, value.get<std::string>(), pointer});
       }
+      node.refs.push_back(Ref{Ref::Kind::writes, std::string(group) + "." + name, pointer});
       target.emplace_back(name, value.get<std::string>());
     }
   };

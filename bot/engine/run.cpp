@@ -94,6 +94,7 @@ void Run::enter(std::string_view flow_id, std::string_view node_id) {
   s.flow_version = flow_ != nullptr ? flow_->version : 0;
   s.waiting = false;
   s.ended = false;
+  s.attempts = 0;
 }
 
 const Node* Run::current() const {

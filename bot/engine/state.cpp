@@ -1,6 +1,7 @@
 // ConversationState <-> JSON. Reading is lenient (missing keys keep their
 // defaults, unknown keys are ignored) so a state stored by an older Ponte
-// still loads; writing always writes every field.
+// still loads; writing writes every field (`attempts` only when not 0, so
+// states stored before it existed read and write back unchanged).
 #include "bot/engine/state.hpp"
 
 #include <nlohmann/json.hpp>
@@ -19,6 +20,7 @@ void to_json(nlohmann::json& j, const ConversationState& s) {
       {"flow", s.flow},       {"node", s.node},      {"flow_version", s.flow_version},
       {"waiting", s.waiting}, {"ended", s.ended},    {"stack", std::move(stack)},
       {"vars", s.vars},       {"contact", s.contact}};
+  if (s.attempts != 0) j["attempts"] = s.attempts;
 }
 
 void from_json(const nlohmann::json& j, ConversationState& s) {
@@ -29,6 +31,7 @@ void from_json(const nlohmann::json& j, ConversationState& s) {
   s.flow_version = j.value("flow_version", 0);
   s.waiting = j.value("waiting", false);
   s.ended = j.value("ended", false);
+  s.attempts = j.value("attempts", 0);
   if (const auto it = j.find("stack"); it != j.end() && it->is_array()) {
     for (const auto& f : *it) {
       s.stack.push_back(Frame{f.value("flow", std::string()), f.value("node", std::string())});

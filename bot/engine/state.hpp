@@ -23,6 +23,7 @@ struct ConversationState {
   int flow_version = 0;      // version of the flow file the node belongs to
   bool waiting = false;      // stopped at `node` waiting for the person's input
   bool ended = false;        // reached an end node
+  int attempts = 0;          // invalid answers so far to the question at `node`
   std::vector<Frame> stack;  // return points of `goto` calls
   // Session variables: cleared when a conversation restarts.
   std::map<std::string, std::string> vars;

@@ -94,6 +94,7 @@ bool answer(Run& run, const Node& node, const InboundEvent& event) {
       run.say("system.stale_choice");
       ops.prompt(node, run);
       return false;
+    case Resume::repeated: return false;
     case Resume::no_match: break;
   }
   if (event.kind == EventKind::text) {

@@ -1,7 +1,8 @@
 // Checks across files, after everything is read: references between nodes,
 // flows and catalog keys, the settings' flows, triggers; then the warnings
-// (unreachable nodes, unused texts). Also finishes the model: choice
-// tokens and the normalised trigger table.
+// (unreachable nodes, unused texts, variables a branch reads that nothing
+// sets). Also finishes the model: choice tokens, the normalised trigger
+// table, and the yes/no words and date order of typed answers.
 #include "bot/engine/loader.hpp"
 #include "bot/engine/nodes/node_kind.hpp"
 #include "bot/engine/text_match.hpp"
@@ -72,6 +73,8 @@ void check_ref(const FlowSet& set, const Flow& flow, const Node& node, const Ref
                                    " is not in locales/languages.json");
       }
       return;
+    case Ref::Kind::reads:
+    case Ref::Kind::writes: return;  // checked across the set by warn_unset_reads
     case Ref::Kind::text: {
       used_keys.insert(ref.value);
       const CatalogKey* key = set.key(ref.value);
@@ -163,11 +166,74 @@ void check_system_texts(const FlowSet& set, LoadState& st) {
   }
 }
 
+// A branch reading a variable no set, choice or question ever stores
+// always sees '' there: most likely a typo. contact.language is always set.
+void warn_unset_reads(const FlowSet& set, LoadState& st) {
+  std::set<std::string, std::less<>> written{"contact.language"};
+  for (const auto& [id, flow] : set.flows) {
+    for (const auto& node : flow.nodes) {
+      for (const auto& ref : node.refs) {
+        if (ref.kind == Ref::Kind::writes) written.insert(ref.value);
+      }
+    }
+  }
+  std::vector<std::string> names(written.begin(), written.end());
+  for (const auto& [id, flow] : set.flows) {
+    for (const auto& node : flow.nodes) {
+      for (const auto& ref : node.refs) {
+        if (ref.kind != Ref::Kind::reads || written.count(ref.value) != 0) continue;
+        st.flow_files.at(id).warning(ref.pointer, did_you_mean(ref.value, names) +
+                                                      " is never set by a set, choice or question");
+      }
+    }
+  }
+}
+
+// Comma-separated words of `key` in every language, normalised.
+std::vector<std::u32string> word_list(const FlowSet& set, std::string_view key) {
+  std::vector<std::u32string> words;
+  const CatalogKey* entry = set.key(key);
+  if (entry == nullptr) return words;
+  for (const auto& m : entry->own) {
+    if (m == nullptr) continue;
+    std::string_view rest = m->pattern;
+    while (!rest.empty()) {
+      const std::size_t comma = rest.find(',');
+      std::u32string word = normalize(rest.substr(0, comma));
+      if (!word.empty()) words.push_back(std::move(word));
+      rest = comma == std::string_view::npos ? "" : rest.substr(comma + 1);
+    }
+  }
+  return words;
+}
+
+// What typed answers need: the yes/no words of all languages, and
+// system.date_order per language: "dmy" (the default) or "mdy", as the
+// language itself writes it (a fallback language's order would be wrong).
+void read_answer_words(FlowSet& set, LoadState& st) {
+  set.yes_words = word_list(set, "system.yes_words");
+  set.no_words = word_list(set, "system.no_words");
+  set.date_order.assign(set.languages.size(), DateOrder::dmy);
+  const CatalogKey* entry = set.key("system.date_order");
+  if (entry == nullptr) return;
+  for (std::size_t i = 0; i < set.languages.size() && i < entry->own.size(); ++i) {
+    const Message* m = entry->own[i].get();  // an order, not a text: no fallback
+    if (m == nullptr) continue;
+    if (m->pattern == "mdy") {
+      set.date_order[i] = DateOrder::mdy;
+    } else if (m->pattern != "dmy") {
+      st.problems.push_back(Problem{Problem::Severity::error, m->file, m->line, 0, "",
+                                    "system.date_order must be \"dmy\" or \"mdy\""});
+    }
+  }
+}
+
 }  // namespace
 
 void validate(FlowSet& set, LoadState& st) {
   check_settings(set, st);
   check_system_texts(set, st);
+  read_answer_words(set, st);
   std::set<std::string> used_keys;
   for (auto& [id, flow] : set.flows) {
     FileContext& ctx = st.flow_files.at(id);
@@ -186,6 +252,7 @@ void validate(FlowSet& set, LoadState& st) {
   // Triggers in file order of flows, so "already starts flow" names the first.
   for (const auto& id : flow_ids(set)) check_triggers(set, set.flows.at(id), st.flow_files.at(id));
   warn_unused_texts(set, used_keys, st);
+  warn_unset_reads(set, st);
 }
 
 }  // namespace ponte::engine

@@ -119,6 +119,55 @@ INSTANTIATE_TEST_SUITE_P(
                         "{\"id\": \"done\", \"kind\": \"end\", \"text\": \"helper.done\"},\n"
                         "{\"id\": \"lost\", \"kind\": \"end\"}]}",
             "flows/helper.json:5", "node \"lost\" is never reached", Problem::Severity::warning},
+        Row{"condition_syntax", "flows/helper.json",
+            HELPER_HEAD
+            "\"nodes\": [\n{\"id\": \"intro\", \"kind\": \"branch\", \"cases\": [\n"
+            "{\"when\": \"vars.topic => 'x'\", \"next\": \"done\"}], \"else\": \"done\"},\n"
+            "{\"id\": \"done\", \"kind\": \"end\", \"text\": \"helper.done\"}]}",
+            "flows/helper.json:4",
+            "condition \"vars.topic => 'x'\", at character 12: write == to compare"},
+        Row{"branch_else", "flows/helper.json",
+            HELPER_HEAD
+            "\"nodes\": [\n{\"id\": \"intro\", \"kind\": \"branch\", \"cases\": [\n"
+            "{\"when\": \"vars.topic == 'x'\", \"next\": \"done\"}],\n \"else\": \"dnoe\"},\n"
+            "{\"id\": \"done\", \"kind\": \"end\", \"text\": \"helper.done\"}]}",
+            "flows/helper.json:5", "no node \"dnoe\" (did you mean \"done\"?)"},
+        Row{"branch_reads_unset", "flows/helper.json",
+            HELPER_HEAD "\"nodes\": [\n{\"id\": \"intro\", \"kind\": \"say\", \"text\": "
+                        "\"helper.intro\", \"next\": \"route\"},\n"
+                        "{\"id\": \"route\", \"kind\": \"branch\", \"cases\": [\n"
+                        "{\"when\": \"vars.topc == 'health'\", \"next\": \"done\"}], \"else\": "
+                        "\"done\"},\n"
+                        "{\"id\": \"done\", \"kind\": \"end\", \"text\": \"helper.done\"}]}",
+            "flows/helper.json:5",
+            "\"vars.topc\" (did you mean \"vars.topic\"?) is never set by a set, choice or "
+            "question",
+            Problem::Severity::warning},
+        Row{"question_store", "flows/helper.json",
+            HELPER_HEAD "\"nodes\": [\n{\"id\": \"intro\", \"kind\": \"question\", \"text\": "
+                        "\"helper.intro\",\n \"store\": \"age\", \"invalid\": \"helper.done\", "
+                        "\"next\": \"done\"},\n"
+                        "{\"id\": \"done\", \"kind\": \"end\", \"text\": \"helper.done\"}]}",
+            "flows/helper.json:4", "store \"age\" must be vars.<name> or contact.<name>"},
+        Row{"question_retries", "flows/helper.json",
+            HELPER_HEAD
+            "\"nodes\": [\n{\"id\": \"intro\", \"kind\": \"question\", \"text\": "
+            "\"helper.intro\", \"store\": \"vars.age\",\n \"invalid\": \"helper.done\", "
+            "\"retries\": 2, \"next\": \"done\"},\n"
+            "{\"id\": \"done\", \"kind\": \"end\", \"text\": \"helper.done\"}]}",
+            "flows/helper.json:4", "with \"retries\", say where to go in \"on_fail\""},
+        Row{"question_type", "flows/helper.json",
+            HELPER_HEAD "\"nodes\": [\n{\"id\": \"intro\", \"kind\": \"question\", \"text\": "
+                        "\"helper.intro\", \"store\": \"vars.age\", \"invalid\": \"helper.done\",\n"
+                        " \"validate\": {\"type\": \"nubmer\"}, \"next\": \"done\"},\n"
+                        "{\"id\": \"done\", \"kind\": \"end\", \"text\": \"helper.done\"}]}",
+            "flows/helper.json:4", "unknown answer type \"nubmer\" (did you mean \"number\"?)"},
+        Row{"question_default_invalid", "flows/helper.json",
+            HELPER_HEAD "\"nodes\": [\n{\"id\": \"intro\", \"kind\": \"question\", \"text\": "
+                        "\"helper.intro\", \"store\": \"vars.age\", \"next\": \"done\"},\n"
+                        "{\"id\": \"done\", \"kind\": \"end\", \"text\": \"helper.done\"}]}",
+            "flows/helper.json:3",
+            "no text \"system.invalid_answer\" in the default language (it)"},
         Row{"unused_text", "locales/it/more.json", "{\"extra\": {\n \"unused\": \"Mai usato.\"}}",
             "locales/it/more.json:2", "text \"extra.unused\" is not used by any flow",
             Problem::Severity::warning}),

@@ -14,6 +14,7 @@ enum class Resume {
   picked,    // the answer moved the state on; keep running
   stale,     // a button of an older prompt
   no_match,  // not an answer to this prompt
+  repeated,  // the node answered it itself (e.g. "invalid") and asked again
 };
 
 struct NodeKindOps {
@@ -33,6 +34,8 @@ const NodeKindOps& set_kind();
 const NodeKindOps& goto_kind();
 const NodeKindOps& handoff_kind();
 const NodeKindOps& end_kind();
+const NodeKindOps& question_kind();
+const NodeKindOps& branch_kind();
 
 // Lookup by JSON name ("say") or by enum; defined in nodes/registry.cpp.
 const NodeKindOps* find_node_kind(std::string_view name);
