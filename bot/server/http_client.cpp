@@ -104,8 +104,11 @@ net::awaitable<Result<std::unique_ptr<HttpClient::Connection>>> HttpClient::conn
   }
   conn->tls.emplace(std::move(stream), tls_);
   auto& tls = *conn->tls;
-  // SNI, and the certificate must name the host we asked for.
-  if (!SSL_set_tlsext_host_name(tls.native_handle(), url.host.c_str())) {
+  // SNI names hosts only, never IP literals (RFC 6066 section 3); either
+  // way the certificate must name the host we asked for.
+  boost::system::error_code not_an_ip;
+  net::ip::make_address(url.host, not_an_ip);
+  if (not_an_ip && !SSL_set_tlsext_host_name(tls.native_handle(), url.host.c_str())) {
     co_return fail(Errc::unavailable, "TLS: cannot set SNI for " + url.host);
   }
   tls.set_verify_callback(ssl::host_name_verification(url.host));
@@ -169,6 +172,14 @@ void HttpClient::release(const Url& url, std::unique_ptr<Connection> conn, bool 
 
 namespace {
 
+// The URL's authority (RFC 9112 section 3.2): an IPv6 literal in brackets,
+// the port unless it is the scheme's default.
+std::string host_header(const Url& url) {
+  std::string host = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
+  if (url.port != (url.tls() ? 443 : 80)) host += ":" + std::to_string(url.port);
+  return host;
+}
+
 template <class Stream>
 net::awaitable<std::pair<boost::system::error_code, bool>> exchange(
     Stream& stream, beast::tcp_stream& lowest, beast::flat_buffer& buffer,
@@ -188,7 +199,7 @@ net::awaitable<std::pair<boost::system::error_code, bool>> exchange(
 net::awaitable<Result<HttpResponse>> HttpClient::post(Url url, std::string target, std::string body,
                                                       std::string content_type) {
   http::request<http::string_body> req{http::verb::post, url.path + target, 11};
-  req.set(http::field::host, url.host);
+  req.set(http::field::host, host_header(url));
   req.set(http::field::user_agent, "ponte/0.1");
   req.set(http::field::content_type, content_type);
   req.keep_alive(true);
