@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 
 namespace ponte::channels {
 
@@ -24,5 +25,11 @@ struct Delivery {
   std::string reason;           // short, for logs and the operator view
   bool recipient_gone = false;  // blocked/deactivated: mark the contact unreachable
 };
+
+// A Delivery of `kind` with `reason` (cut by short_reason).
+Delivery make(Delivery::Kind kind, std::string reason);
+// At most `max` bytes, cut at a UTF-8 lead byte so the reason stays valid
+// text: platform descriptions go into logs and the operator view.
+std::string short_reason(std::string_view text, std::size_t max = 200);
 
 }  // namespace ponte::channels

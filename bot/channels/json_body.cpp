@@ -46,4 +46,15 @@ std::string dump_compact(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+const nlohmann::json* member(const nlohmann::json& object, const char* key) {
+  if (!object.is_object()) return nullptr;
+  const auto it = object.find(key);
+  return it == object.end() ? nullptr : &*it;
+}
+
+std::string string_member(const nlohmann::json& object, const char* key) {
+  const nlohmann::json* v = member(object, key);
+  return v != nullptr && v->is_string() ? v->get<std::string>() : std::string();
+}
+
 }  // namespace ponte::channels

@@ -28,4 +28,9 @@ Result<nlohmann::json> parse_json_body(std::string_view body);
 // than thrown (text from flows and people is not trusted to be valid).
 std::string dump_compact(const nlohmann::json& value);
 
+// Lenient accessors for platform JSON: null when `object` is not an object
+// or has no `key`; "" when the member is missing or not a string.
+const nlohmann::json* member(const nlohmann::json& object, const char* key);
+std::string string_member(const nlohmann::json& object, const char* key);
+
 }  // namespace ponte::channels

@@ -19,7 +19,6 @@ using nlohmann::json;
 constexpr std::size_t kSplitAt = 4000;
 constexpr std::size_t kMaxCallbackData = 64;  // bytes
 constexpr std::size_t kMaxButtons = 100;      // undocumented, from PTB
-constexpr std::size_t kMaxReason = 200;       // bytes kept from a description
 
 std::string escape_html(std::string_view text) {
   std::string out;
@@ -66,21 +65,6 @@ std::string numbered_choices(const OutboundMessage& msg) {
     out += std::to_string(i + 1) + ". " + msg.choices[i].label;
   }
   return out;
-}
-
-// Cuts at a UTF-8 lead byte so the reason stays valid text.
-std::string short_reason(std::string_view text) {
-  if (text.size() <= kMaxReason) return std::string(text);
-  std::size_t end = kMaxReason;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return std::string(text.substr(0, end));
-}
-
-Delivery make(Delivery::Kind kind, std::string reason) {
-  Delivery d;
-  d.kind = kind;
-  d.reason = std::move(reason);
-  return d;
 }
 
 std::int64_t retry_after_of(const json& reply) {

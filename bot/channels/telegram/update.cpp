@@ -19,17 +19,6 @@ constexpr std::array<const char*, 11> kMediaKeys = {
     "photo",    "voice",   "document",  "video",      "audio", "sticker",
     "location", "contact", "animation", "video_note", "venue"};
 
-const json* member(const json& object, const char* key) {
-  if (!object.is_object()) return nullptr;
-  const auto it = object.find(key);
-  return it == object.end() ? nullptr : &*it;
-}
-
-std::string string_member(const json& object, const char* key) {
-  const json* v = member(object, key);
-  return v != nullptr && v->is_string() ? v->get<std::string>() : std::string();
-}
-
 // Telegram ids can exceed 32 bits: keep them as decimal text. nullopt when
 // the field is missing or not an integer that fits in int64.
 std::optional<std::string> id_member(const json& object, const char* key) {

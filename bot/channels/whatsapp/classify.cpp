@@ -14,7 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::size_t kMaxReason = 200;  // bytes kept from Meta's message
 constexpr std::chrono::seconds kPairRateDelay{4};
 
 constexpr std::array<std::int64_t, 7> kTransient = {130429, 131056, 131048, 131000,
@@ -31,21 +30,6 @@ bool in(const std::array<std::int64_t, N>& codes, std::int64_t code) {
 
 bool is_configuration(std::int64_t code) {
   return in(kConfiguration, code) || (code >= 200 && code <= 299);  // permissions
-}
-
-// Cuts at a UTF-8 lead byte so the reason stays valid text.
-std::string short_reason(std::string_view text) {
-  if (text.size() <= kMaxReason) return std::string(text);
-  std::size_t end = kMaxReason;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return std::string(text.substr(0, end));
-}
-
-Delivery make(Delivery::Kind kind, std::string reason) {
-  Delivery d;
-  d.kind = kind;
-  d.reason = std::move(reason);
-  return d;
 }
 
 struct GraphError {

@@ -17,17 +17,6 @@ using nlohmann::json;
 constexpr std::array<const char*, 5> kMediaTypes = {"image", "audio", "video", "document",
                                                     "sticker"};
 
-const json* member(const json& object, const char* key) {
-  if (!object.is_object()) return nullptr;
-  const auto it = object.find(key);
-  return it == object.end() ? nullptr : &*it;
-}
-
-std::string string_member(const json& object, const char* key) {
-  const json* v = member(object, key);
-  return v != nullptr && v->is_string() ? v->get<std::string>() : std::string();
-}
-
 // Iterates an array member; a missing or non-array member is empty.
 template <class F>
 void each(const json& object, const char* key, F&& f) {
