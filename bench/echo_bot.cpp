@@ -2,6 +2,7 @@
 // like Ponte's "commit, answer, then send from the outbox" but with nothing
 // stored.
 #include "bench/echo_bot.hpp"
+#include "bot/core/log.hpp"
 #include "bot/server/net.hpp"
 
 #include <cstdio>
@@ -27,17 +28,6 @@ testing::ServerResponse plain(http::status status, unsigned version, std::string
   res.body() = std::move(body);
   return res;
 }
-
-struct LogIfThrown {
-  void operator()(std::exception_ptr e) const {
-    if (!e) return;
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-      std::fprintf(stderr, "event=echo_bot.exception what=\"%s\"\n", ex.what());
-    }
-  }
-};
 
 }  // namespace
 
@@ -70,7 +60,8 @@ net::awaitable<testing::ServerResponse> EchoBot::handle(testing::ServerRequest r
   auto text = (*message)["text"].get<std::string>();
   auto it = options_.replies_per_text.find(text);
   const int count = it == options_.replies_per_text.end() ? 1 : it->second;
-  net::co_spawn(server_->context(), send_replies(chat_id, std::move(text), count), LogIfThrown{});
+  net::co_spawn(server_->context(), send_replies(chat_id, std::move(text), count),
+                log::IfThrown{"echo_bot.send"});
   co_return plain(http::status::ok, request.version(), "{}");
 }
 

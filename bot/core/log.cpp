@@ -78,6 +78,16 @@ std::string format(Level level, std::string_view event, std::initializer_list<Fi
   return line;
 }
 
+void exception(std::string_view event, std::exception_ptr e, std::string_view subject) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    write(Level::error, event, {{"subject", subject}, {"error", ex.what()}});
+  } catch (...) {
+    write(Level::error, event, {{"subject", subject}, {"error", "unknown exception"}});
+  }
+}
+
 void write(Level level, std::string_view event, std::initializer_list<Field> fields) {
   if (!enabled(level)) return;
   const auto line = format(level, event, fields);

@@ -3,6 +3,7 @@
 // line whatever a person typed. Thread-safe; writes to stderr.
 #pragma once
 
+#include <exception>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -28,6 +29,19 @@ bool enabled(Level level);
 // Formats one line; exposed for tests.
 std::string format(Level level, std::string_view event, std::initializer_list<Field> fields);
 void write(Level level, std::string_view event, std::initializer_list<Field> fields);
+
+// Logs an exception that escaped (a bug: expected failures are values),
+// as `event` with `subject` (a request id, a queue) naming what it hit.
+void exception(std::string_view event, std::exception_ptr e, std::string_view subject = "-");
+// Completion handler for co_spawn: logs what escaped the coroutine, so the
+// process keeps serving. `net::co_spawn(ex, work(), log::IfThrown{"http.accept"})`.
+struct IfThrown {
+  std::string_view event;
+  std::string subject = "-";
+  void operator()(std::exception_ptr e) const {
+    if (e) exception(event, e, subject);
+  }
+};
 
 inline void debug(std::string_view e, std::initializer_list<Field> f = {}) {
   if (enabled(Level::debug)) write(Level::debug, e, f);

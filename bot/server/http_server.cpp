@@ -40,16 +40,6 @@ net::awaitable<void> linger(beast::tcp_stream& stream) {
   }
 }
 
-void log_exception(std::string_view what, std::string_view req_id, std::exception_ptr e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& ex) {
-    log::error(what, {{"req", req_id}, {"error", ex.what()}});
-  } catch (...) {
-    log::error(what, {{"req", req_id}, {"error", "unknown exception"}});
-  }
-}
-
 }  // namespace
 
 struct HttpServer::Connection {
@@ -140,9 +130,7 @@ Result<tcp::endpoint> HttpServer::listen(const std::string& host, std::uint16_t 
 }
 
 void HttpServer::start() {
-  net::co_spawn(acceptor_.get_executor(), accept_loop(), [](std::exception_ptr e) {
-    if (e) log_exception("http.accept_crashed", "-", e);
-  });
+  net::co_spawn(acceptor_.get_executor(), accept_loop(), log::IfThrown{"http.accept_crashed"});
 }
 
 void HttpServer::begin_shutdown() {
@@ -193,7 +181,7 @@ net::awaitable<void> HttpServer::accept_loop() {
       connections_.emplace(id, conn);
     }
     net::co_spawn(conn->stream.get_executor(), serve(conn), [this, id](std::exception_ptr e) {
-      if (e) log_exception("http.connection_crashed", "-", e);
+      if (e) log::exception("http.connection_crashed", e);
       std::lock_guard lock(mutex_);
       connections_.erase(id);
     });
@@ -279,7 +267,7 @@ net::awaitable<bool> HttpServer::handle_one(Connection& conn, Request& req) {
   try {
     reply = co_await handler_(ctx);
   } catch (...) {
-    log_exception("http.handler_crashed", ctx.id, std::current_exception());
+    log::exception("http.handler_crashed", std::current_exception(), ctx.id);
     reply.response = json_error(req, http::status::internal_server_error, "internal error");
     reply.takeover = nullptr;
   }

@@ -54,14 +54,8 @@ void OutboxSender::enqueue(std::vector<storage::OutboxRow> rows) {
     }
   }
   for (auto& key : start) {
-    net::co_spawn(net::make_strand(executor_), run_queue(key), [key](std::exception_ptr e) {
-      if (!e) return;
-      try {
-        std::rethrow_exception(e);
-      } catch (const std::exception& ex) {
-        log::error("outbox.crashed", {{"queue", key}, {"error", ex.what()}});
-      }
-    });
+    net::co_spawn(net::make_strand(executor_), run_queue(key),
+                  log::IfThrown{"outbox.crashed", key});
   }
 }
 

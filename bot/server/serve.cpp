@@ -37,15 +37,6 @@ void print_problems(const std::vector<engine::Problem>& problems) {
   for (const auto& p : problems) std::cerr << engine::to_string(p) << "\n";
 }
 
-void log_if_thrown(std::string_view what, std::exception_ptr e) {
-  if (!e) return;
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& ex) {
-    log::error(what, {{"error", ex.what()}});
-  }
-}
-
 // Rows left pending by an earlier run (crash, outage, restart) go out again.
 Result<std::size_t> resume_outbox(storage::ReaderPool& readers, OutboxSender& sender) {
   auto reader = readers.acquire();
@@ -203,10 +194,8 @@ int serve(const Config& config) {
   }
   server.start();
   Runtime rt{config, svc, server, http, work, ioc};
-  net::co_spawn(ioc, signal_loop(rt),
-                [](std::exception_ptr e) { log_if_thrown("signals.crashed", e); });
-  net::co_spawn(ioc, prune_loop(svc),
-                [](std::exception_ptr e) { log_if_thrown("prune.crashed", e); });
+  net::co_spawn(ioc, signal_loop(rt), log::IfThrown{"signals.crashed"});
+  net::co_spawn(ioc, prune_loop(svc), log::IfThrown{"prune.crashed"});
   log::info("ponte.started",
             {{"listen", endpoint->address().to_string() + ":" + std::to_string(endpoint->port())},
              {"threads", threads},

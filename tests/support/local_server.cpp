@@ -2,6 +2,7 @@
 // listener also closes open connections, so a client sees a dead service
 // (reset, then refused) rather than a half-dead one.
 #include "tests/support/local_server.hpp"
+#include "bot/core/log.hpp"
 #include "bot/server/net.hpp"
 
 #include <cstdio>
@@ -26,20 +27,6 @@ constexpr std::size_t kMaxBody = 16 * 1024 * 1024;
 constexpr auto kIdleTimeout = std::chrono::seconds(60);
 constexpr auto kWriteTimeout = std::chrono::seconds(30);
 
-// Completion handler for co_spawn: a thrown exception is a bug in a test
-// double; say so on stderr and keep serving the other connections.
-struct LogIfThrown {
-  const char* where;
-  void operator()(std::exception_ptr e) const {
-    if (!e) return;
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-      std::fprintf(stderr, "event=local_server.exception where=%s what=\"%s\"\n", where, ex.what());
-    }
-  }
-};
-
 }  // namespace
 
 struct LocalServer::Connection {
@@ -53,7 +40,8 @@ LocalServer::LocalServer(ServerHandler handler, std::uint16_t port, int threads)
   auto acceptor = open_acceptor(port);
   port_ = acceptor->local_endpoint().port();
   acceptor_ = acceptor;
-  net::co_spawn(acceptor->get_executor(), accept_loop(acceptor), LogIfThrown{"accept"});
+  net::co_spawn(acceptor->get_executor(), accept_loop(acceptor),
+                log::IfThrown{"local_server.accept"});
   for (int i = 0; i < std::max(threads, 1); ++i) threads_.emplace_back([this] { ioc_.run(); });
 }
 
@@ -103,7 +91,8 @@ void LocalServer::reopen_listener() {
     std::lock_guard lock(mutex_);
     acceptor_ = acceptor;
   }
-  net::co_spawn(acceptor->get_executor(), accept_loop(acceptor), LogIfThrown{"accept"});
+  net::co_spawn(acceptor->get_executor(), accept_loop(acceptor),
+                log::IfThrown{"local_server.accept"});
 }
 
 void LocalServer::close_all() {
@@ -140,7 +129,8 @@ net::awaitable<void> LocalServer::accept_loop(std::shared_ptr<Acceptor> acceptor
       connections_[connection->id] = connection;
     }
     ++accepted_;
-    net::co_spawn(connection->stream.get_executor(), serve(connection), LogIfThrown{"serve"});
+    net::co_spawn(connection->stream.get_executor(), serve(connection),
+                  log::IfThrown{"local_server.serve"});
   }
 }
 

@@ -3,6 +3,7 @@
 // the ClientHello is processed: a client that later rejects the certificate
 // has still said which name it wanted.
 #include "tests/support/tls_server.hpp"
+#include "bot/core/log.hpp"
 #include "bot/server/net.hpp"
 
 #include <chrono>
@@ -28,20 +29,6 @@ namespace ssl = net::ssl;
 // Long enough never to matter in a test; the test ends the connection.
 constexpr auto kIdleTimeout = std::chrono::seconds(30);
 
-// Completion handler for co_spawn: an exception here is a bug in the test
-// double; say so on stderr, the other connections carry on.
-struct LogIfThrown {
-  const char* where;
-  void operator()(std::exception_ptr e) const {
-    if (!e) return;
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-      std::fprintf(stderr, "event=tls_server.exception where=%s what=\"%s\"\n", where, ex.what());
-    }
-  }
-};
-
 std::string server_name(SSL* ssl) {
   const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
   return name ? name : "";
@@ -64,7 +51,7 @@ TlsServer::TlsServer(const CertFiles& files, Mode mode)
   acceptor.bind(endpoint);
   acceptor.listen(net::socket_base::max_listen_connections);
   port_ = acceptor.local_endpoint().port();
-  net::co_spawn(ioc_, accept_loop(std::move(acceptor)), LogIfThrown{"accept"});
+  net::co_spawn(ioc_, accept_loop(std::move(acceptor)), log::IfThrown{"tls_server.accept"});
   thread_ = std::thread([this] { ioc_.run(); });
 }
 
@@ -96,9 +83,10 @@ net::awaitable<void> TlsServer::accept_loop(tcp::acceptor acceptor) {
     if (ec) continue;
     ++accepted_;
     if (mode_ == Mode::no_handshake) {
-      net::co_spawn(ioc_, serve_silently(std::move(socket)), LogIfThrown{"serve_silently"});
+      net::co_spawn(ioc_, serve_silently(std::move(socket)),
+                    log::IfThrown{"tls_server.serve_silently"});
     } else {
-      net::co_spawn(ioc_, serve_tls(std::move(socket)), LogIfThrown{"serve_tls"});
+      net::co_spawn(ioc_, serve_tls(std::move(socket)), log::IfThrown{"tls_server.serve_tls"});
     }
   }
 }
