@@ -97,7 +97,10 @@ net::awaitable<Result<std::unique_ptr<HttpClient::Connection>>> HttpClient::conn
     co_return fail(cec == beast::error::timeout ? Errc::timeout : Errc::unavailable,
                    "connect " + url.origin() + ": " + cec.message());
   }
-  stream.socket().set_option(tcp::no_delay(true));
+  // The error_code overload: a peer that resets right after accepting must
+  // fail this request, not throw out of the sender's queue coroutine.
+  boost::system::error_code nodelay_ec;
+  stream.socket().set_option(tcp::no_delay(true), nodelay_ec);
   if (!url.tls()) {
     conn->tcp.emplace(std::move(stream));
     co_return conn;

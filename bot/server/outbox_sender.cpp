@@ -53,10 +53,17 @@ void OutboxSender::enqueue(std::vector<storage::OutboxRow> rows) {
       if (inserted) start.push_back(std::move(key));
     }
   }
-  for (auto& key : start) {
-    net::co_spawn(net::make_strand(executor_), run_queue(key),
-                  log::IfThrown{"outbox.crashed", key});
-  }
+  for (auto& key : start) spawn_queue(std::move(key));
+}
+
+void OutboxSender::spawn_queue(std::string key) {
+  // A queue whose coroutine threw would stay registered with nobody serving
+  // it, and its recipient would get nothing more: log the bug and restart it.
+  net::co_spawn(net::make_strand(executor_), run_queue(key), [this, key](std::exception_ptr e) {
+    if (!e) return;
+    log::exception("outbox.crashed", e, key);
+    if (!stopping_) spawn_queue(key);
+  });
 }
 
 void OutboxSender::drop_queued(Channel channel, const std::string& recipient) {

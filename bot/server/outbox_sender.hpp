@@ -54,6 +54,7 @@ class OutboxSender {
     std::deque<storage::OutboxRow> rows;
     std::shared_ptr<boost::asio::steady_timer> timer;  // the retry wait, when waiting
   };
+  void spawn_queue(std::string key);
   boost::asio::awaitable<void> run_queue(std::string key);
   boost::asio::awaitable<channels::Delivery> deliver(const storage::OutboxRow& row);
   void record(const storage::OutboxRow& row, const channels::Delivery& d, int attempts,

@@ -169,7 +169,8 @@ TEST_F(TelegramE2E, RepliesWaitInTheOutboxWhileTheApiIsDownThenGoOutOnce) {
   ponte.telegram().reopen_listener();
   ponte.telegram().set_down(true);  // then a proxy answering 502
   ASSERT_TRUE(ponte.telegram().wait_until(
-      [&] { return ponte.telegram().attempts("sendMessage") >= 2; }, 10s));
+      [&] { return ponte.telegram().attempts("sendMessage") >= 2; }, 10s))
+      << ponte.log();
   EXPECT_EQ(ponte.telegram().count("sendMessage"), 0u);
   ponte.telegram().set_down(false);
   ASSERT_TRUE(ponte.wait_texts(chat, 1, 15s));
