@@ -19,6 +19,9 @@ build/ponte flows check --config deploy/ponte.dev.json
 echo "== tests"
 ctest --test-dir build -j "$(nproc)" --output-on-failure
 
+echo "== browser tests (headless chromium)"
+tests/browser/run.sh build/ponte
+
 echo "== build (ASan + UBSan)"
 build_dir build-asan -DCMAKE_BUILD_TYPE=Debug -DPONTE_WERROR=ON -DPONTE_BUILD_TESTS=ON \
   -DPONTE_BUILD_BENCH=OFF -DPONTE_SANITIZE=address,undefined
