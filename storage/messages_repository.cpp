@@ -28,6 +28,7 @@ Result<MessageRow> read_message(const Statement& st) {
   m.status = *parsed;
   m.external_id = st.column_optional_text(6);
   m.created_at = st.column_int(7);
+  m.error = st.column_optional_text(8);
   return m;
 }
 
@@ -47,8 +48,8 @@ std::optional<MessageStatus> message_status_from_string(std::string_view s) noex
 
 Result<std::int64_t> add_message(Database& db, const MessageRow& row) {
   auto st = db.prepare(
-      "INSERT INTO messages (contact_id, direction, kind, body, status, external_id, created_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+      "INSERT INTO messages (contact_id, direction, kind, body, status, external_id, created_at, "
+      "error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
   if (!st) return st.error();
   StatementScope scope(**st);
   const std::string_view direction = row.direction == Direction::in ? "in" : "out";
@@ -57,6 +58,7 @@ Result<std::int64_t> add_message(Database& db, const MessageRow& row) {
       .bind(3, std::string_view(row.kind))
       .bind(4, std::string_view(row.body));
   scope->bind(5, to_string(row.status)).bind(6, row.external_id).bind(7, row.created_at);
+  scope->bind(8, row.error);
   if (auto r = scope->run(); !r) return r.error();
   return db.last_insert_id();
 }
@@ -66,7 +68,7 @@ Result<std::int64_t> add_message(Database& db, const MessageRow& row) {
 Result<std::vector<MessageRow>> list_messages(Database& db, ContactId contact_id,
                                               std::int64_t after_id, int limit) {
   auto st = db.prepare(
-      "SELECT id, contact_id, direction, kind, body, status, external_id, created_at "
+      "SELECT id, contact_id, direction, kind, body, status, external_id, created_at, error "
       "FROM messages WHERE contact_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3");
   if (!st) return st.error();
   StatementScope scope(**st);
@@ -91,6 +93,43 @@ Result<void> set_message_status(Database& db, std::int64_t message_id, MessageSt
   StatementScope scope(**st);
   scope->bind(1, message_id).bind(2, to_string(status)).bind(3, external_id);
   return run_expecting_row(db, *scope, "no message " + std::to_string(message_id));
+}
+
+// The rank order lives in SQL so the check and the update are one
+// statement: two receipts for one message committed in one batch still
+// end at the higher status.
+Result<std::optional<MessageRow>> apply_receipt(Database& db, std::string_view external_id,
+                                                MessageStatus status,
+                                                const std::optional<std::string>& error) {
+  static constexpr std::string_view kRank =
+      "CASE status WHEN 'queued' THEN 0 WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 "
+      "WHEN 'read' THEN 3 WHEN 'failed' THEN 4 ELSE 5 END";
+  static const std::string sql =
+      "UPDATE messages SET status = ?2, error = CASE WHEN ?2 = 'failed' THEN ?3 ELSE error END "
+      "WHERE external_id = ?1 AND direction = 'out' AND " +
+      std::string(kRank) + " < ?4 RETURNING id, contact_id, direction, kind, body, status, " +
+      "external_id, created_at, error";
+  const std::int64_t rank = status == MessageStatus::sent        ? 1
+                            : status == MessageStatus::delivered ? 2
+                            : status == MessageStatus::read      ? 3
+                            : status == MessageStatus::failed    ? 4
+                                                                 : 0;
+  auto st = db.prepare(sql);
+  if (!st) return st.error();
+  StatementScope scope(**st);
+  scope->bind(1, external_id).bind(2, to_string(status)).bind(3, error).bind(4, rank);
+  auto row = scope->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<MessageRow>();
+  auto message = read_message(*scope);
+  if (!message) return message.error();
+  // Drain the statement: RETURNING rows are produced as it steps.
+  for (;;) {
+    auto more = scope->step();
+    if (!more) return more.error();
+    if (!*more) break;
+  }
+  return std::optional<MessageRow>(std::move(*message));
 }
 
 Result<std::int64_t> count_messages(Database& db, ContactId contact_id) {

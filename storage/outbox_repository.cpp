@@ -179,6 +179,50 @@ Result<int> kill_pending_outbox(Database& db, ContactId contact_id, std::string_
   return db.changes();
 }
 
+Result<std::vector<OutboxRow>> dead_outbox(Database& db, std::int64_t before_id, int limit) {
+  static const std::string sql = "SELECT " + std::string(kColumns) +
+                                 " FROM outbox WHERE state = 'dead' AND (?1 = 0 OR id < ?1) "
+                                 "ORDER BY id DESC LIMIT ?2";
+  auto st = db.prepare(sql);
+  if (!st) return st.error();
+  StatementScope scope(**st);
+  scope->bind(1, before_id).bind(2, std::int64_t{limit});
+  std::vector<OutboxRow> out;
+  for (;;) {
+    auto row = scope->step();
+    if (!row) return row.error();
+    if (!*row) return out;
+    auto o = read_outbox(*scope);
+    if (!o) return o.error();
+    out.push_back(std::move(*o));
+  }
+}
+
+Result<OutboxRow> revive_outbox(Database& db, std::int64_t id, std::int64_t now) {
+  auto existing = get_outbox(db, id);
+  if (!existing) return existing.error();
+  if (!*existing) return fail(Errc::not_found, outbox_missing(id));
+  if ((*existing)->state != OutboxState::dead) {
+    return fail(Errc::conflict, "outbox row " + std::to_string(id) + " is not dead");
+  }
+  auto st = db.prepare(
+      "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?2, created_at = ?2, "
+      "expires_at = NULL WHERE id = ?1 AND state = 'dead'");
+  if (!st) return st.error();
+  {
+    StatementScope scope(**st);
+    scope->bind(1, id).bind(2, now);
+    if (auto r = run_expecting_row(db, *scope, outbox_missing(id)); !r) return r.error();
+  }
+  if (auto r = set_transcript_status(db, id, MessageStatus::queued, std::nullopt); !r) {
+    return r.error();
+  }
+  auto revived = get_outbox(db, id);
+  if (!revived) return revived.error();
+  if (!*revived) return fail(Errc::not_found, outbox_missing(id));
+  return std::move(**revived);
+}
+
 Result<OutboxCounts> count_outbox(Database& db) {
   auto st = db.prepare("SELECT state, count(*) FROM outbox GROUP BY state");
   if (!st) return st.error();

@@ -71,6 +71,7 @@ struct MessageRow {
   MessageStatus status = MessageStatus::received;
   std::optional<std::string> external_id;  // platform message id once known
   std::int64_t created_at = 0;
+  std::optional<std::string> error;  // why delivery failed (status "failed")
 };
 Result<std::int64_t> add_message(Database& db, const MessageRow& row);  // returns id
 // Messages of a contact with id > after_id, oldest first, at most `limit`.
@@ -79,6 +80,14 @@ Result<std::vector<MessageRow>> list_messages(Database& db, ContactId contact_id
 Result<void> set_message_status(Database& db, std::int64_t message_id, MessageStatus status,
                                 const std::optional<std::string>& external_id);
 Result<std::int64_t> count_messages(Database& db, ContactId contact_id);
+// A delivery receipt for the outbound message the platform calls
+// `external_id`. Statuses only move forward (queued < sent < delivered <
+// read; failed is final), so a late or repeated receipt changes nothing.
+// `error` is kept with "failed". Returns the updated row, nullopt when no
+// row moved (unknown id, or the row is already at or past `status`).
+Result<std::optional<MessageRow>> apply_receipt(Database& db, std::string_view external_id,
+                                                MessageStatus status,
+                                                const std::optional<std::string>& error);
 
 // --- outbox ------------------------------------------------------------------
 enum class OutboxState { pending, sent, dead };
@@ -111,6 +120,12 @@ Result<void> mark_outbox_dead(Database& db, std::int64_t id, int attempts, std::
 // Dead-letters every pending row of a contact (they blocked the bot) and
 // marks those transcript rows failed. Returns how many rows it stopped.
 Result<int> kill_pending_outbox(Database& db, ContactId contact_id, std::string_view reason);
+// Dead-lettered rows, newest first, with id < before_id (0 = from the newest).
+Result<std::vector<OutboxRow>> dead_outbox(Database& db, std::int64_t before_id, int limit);
+// Puts a dead row back in the queue: pending, attempts 0, due at `now`,
+// its transcript row "queued" again; the give-up clock restarts at `now`.
+// Errc::not_found when no such row, Errc::conflict when it is not dead.
+Result<OutboxRow> revive_outbox(Database& db, std::int64_t id, std::int64_t now);
 struct OutboxCounts {
   std::int64_t pending = 0, sent = 0, dead = 0;
 };

@@ -198,5 +198,63 @@ TEST_F(Transcript, CountsOutboxByState) {
   EXPECT_EQ(counts.dead, 1);
 }
 
+// WhatsApp receipts arrive out of order and repeated (issue 4): the status
+// only moves forward, and a failure keeps its reason for the operator view.
+TEST_F(Transcript, ReceiptsOnlyMoveForward) {
+  const auto [message_id, outbox_id] = queue_reply(10);
+  ASSERT_TRUE(mark_outbox_sent(*db_, outbox_id, 11, std::string("wamid.A")));
+  auto read = apply_receipt(*db_, "wamid.A", MessageStatus::read, std::nullopt).value();
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->id, message_id);
+  EXPECT_EQ(status_of(message_id), MessageStatus::read);
+  EXPECT_FALSE(apply_receipt(*db_, "wamid.A", MessageStatus::delivered, std::nullopt).value());
+  EXPECT_FALSE(apply_receipt(*db_, "wamid.A", MessageStatus::sent, std::nullopt).value());
+  EXPECT_FALSE(apply_receipt(*db_, "wamid.A", MessageStatus::read, std::nullopt).value());
+  EXPECT_EQ(status_of(message_id), MessageStatus::read);
+  EXPECT_FALSE(apply_receipt(*db_, "wamid.nobody", MessageStatus::read, std::nullopt).value());
+}
+
+TEST_F(Transcript, AFailedReceiptIsFinalAndKeepsItsReason) {
+  const auto [message_id, outbox_id] = queue_reply(10);
+  ASSERT_TRUE(mark_outbox_sent(*db_, outbox_id, 11, std::string("wamid.B")));
+  ASSERT_TRUE(apply_receipt(*db_, "wamid.B", MessageStatus::delivered, std::nullopt).value());
+  auto failed =
+      apply_receipt(*db_, "wamid.B", MessageStatus::failed, std::string("whatsapp 131047: window"))
+          .value();
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(failed->error, "whatsapp 131047: window");
+  EXPECT_FALSE(apply_receipt(*db_, "wamid.B", MessageStatus::read, std::nullopt).value());
+  const auto rows = list_messages(*db_, contact_.id, 0, 10).value();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].status, MessageStatus::failed);
+  EXPECT_EQ(rows[0].error, "whatsapp 131047: window");
+}
+
+TEST_F(Transcript, ADeadRowIsListedAndRevivedOnce) {
+  const auto [m1, o1] = queue_reply(10);
+  const auto [m2, o2] = queue_reply(20);
+  ASSERT_TRUE(mark_outbox_dead(*db_, o1, 3, "Forbidden: bot was blocked by the user"));
+  ASSERT_TRUE(mark_outbox_dead(*db_, o2, 1, "bad request"));
+  auto dead = dead_outbox(*db_, 0, 10).value();
+  ASSERT_EQ(dead.size(), 2u);
+  EXPECT_EQ(dead[0].id, o2);  // newest first
+  EXPECT_EQ(dead_outbox(*db_, o2, 10).value().size(), 1u);
+  EXPECT_EQ(status_of(m1), MessageStatus::failed);
+
+  auto revived = revive_outbox(*db_, o1, 500).value();
+  EXPECT_EQ(revived.state, OutboxState::pending);
+  EXPECT_EQ(revived.attempts, 0);
+  EXPECT_EQ(revived.next_attempt_at, 500);
+  EXPECT_EQ(status_of(m1), MessageStatus::queued);
+  EXPECT_EQ(dead_outbox(*db_, 0, 10).value().size(), 1u);
+  // Pending again: a second retry cannot make a second copy.
+  auto again = revive_outbox(*db_, o1, 600);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, Errc::conflict);
+  EXPECT_EQ(revive_outbox(*db_, 424242, 600).error().code, Errc::not_found);
+  EXPECT_EQ(pending_outbox(*db_, 0, 10).value().size(), 1u);
+  (void)m2;
+}
+
 }  // namespace
 }  // namespace ponte::storage::testing
