@@ -17,6 +17,7 @@ std::string_view errc_name(Errc code) noexcept {
     case Errc::timeout: return "timeout";
     case Errc::config: return "config";
     case Errc::internal: return "internal";
+    case Errc::window_closed: return "window_closed";
   }
   return "unknown";
 }

@@ -23,6 +23,9 @@ enum class Errc {
   timeout,
   config,  // configuration problem found at start
   internal,
+  // WhatsApp's 24-hour customer service window is closed and no template
+  // is configured for the person's language: the message cannot be sent.
+  window_closed,
 };
 
 std::string_view errc_name(Errc code) noexcept;

@@ -38,7 +38,12 @@ struct InboundEvent {
   std::string callback_id;    // Telegram callback_query id, to acknowledge the press
   std::string language_hint;  // the person's app language (IETF tag), may be empty
   std::string display_name;   // first name as the platform gives it, may be empty
-  TimePoint at{};             // when the platform says it was sent
+  // kind == media: what arrived ("photo", "voice", "image", "location"...)
+  // and the platform's file id, kept so an operator can fetch the file
+  // later (Telegram getFile, WhatsApp media id); empty when there is none.
+  std::string media_type;
+  std::string media_id;
+  TimePoint at{};  // when the platform says it was sent
 };
 
 struct Choice {
@@ -56,7 +61,14 @@ struct OutboundMessage {
   bool sensitive = false;       // avoid previews / notifications content
   // Set only for a Telegram button acknowledgement (answerCallbackQuery);
   // such a message has no text and is never shown in the transcript.
+  // WhatsApp also uses it to mark the person's message `ack_callback_id`
+  // as read.
   std::string ack_callback_id;
+  // Set when the message must go as an approved WhatsApp template (outside
+  // the 24-hour window): its name and positional body parameters. `text`
+  // keeps what the transcript shows.
+  std::string template_name;
+  std::vector<std::string> template_params;
 };
 
 // Buttons carry "c:<token>:<choice id>" (<= 64 bytes: Telegram's callback_data

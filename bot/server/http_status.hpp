@@ -22,6 +22,7 @@ inline boost::beast::http::status http_status_for(Errc code) {
     case Errc::timeout: return status::service_unavailable;
     case Errc::config: return status::internal_server_error;
     case Errc::internal: return status::internal_server_error;
+    case Errc::window_closed: return status::conflict;
   }
   return status::internal_server_error;
 }

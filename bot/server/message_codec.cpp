@@ -18,6 +18,9 @@ std::string encode_outbound(const OutboundMessage& msg) {
   if (msg.urgent) j["urgent"] = true;
   if (msg.sensitive) j["sensitive"] = true;
   if (!msg.ack_callback_id.empty()) j["ack"] = msg.ack_callback_id;
+  if (!msg.template_name.empty()) {
+    j["template"] = {{"name", msg.template_name}, {"params", msg.template_params}};
+  }
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -32,6 +35,10 @@ Result<OutboundMessage> decode_outbound(std::string_view json_text) {
     m.sensitive = j.value("sensitive", false);
     m.ack_callback_id = j.value("ack", "");
     m.choice_token = j.value("token", "");
+    if (auto it = j.find("template"); it != j.end()) {
+      m.template_name = it->at("name").get<std::string>();
+      m.template_params = it->value("params", std::vector<std::string>{});
+    }
     if (auto it = j.find("choices"); it != j.end()) {
       for (const auto& c : *it) {
         m.choices.push_back({c.at("id").get<std::string>(), c.at("label").get<std::string>()});
@@ -56,6 +63,8 @@ std::string encode_inbound(const InboundEvent& ev, std::string_view label) {
     case EventKind::text:
     case EventKind::media: j["text"] = ev.text; break;
   }
+  if (!ev.media_type.empty()) j["media_type"] = ev.media_type;
+  if (!ev.media_id.empty()) j["media_id"] = ev.media_id;
   // A person's text may hold invalid UTF-8: keep it, replaced, rather than fail.
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }

@@ -119,14 +119,35 @@ TEST(TelegramParse, PhotoWithCaptionIsMedia) {
   const auto ev = parse_fixture("photo_caption.json");
   EXPECT_EQ(ev.kind, EventKind::media);
   EXPECT_EQ(ev.text, "il mio permesso");
+  // The largest size's file id is kept, so an operator can fetch it (getFile).
+  EXPECT_EQ(ev.media_type, "photo");
+  EXPECT_EQ(ev.media_id, "AgACAgQAAxkBAAIBY3");
 }
 
-TEST(TelegramParse, VoiceAndLocationAreMediaWithoutText) {
-  for (const char* name : {"voice.json", "location.json"}) {
-    const auto ev = parse_fixture(name);
-    EXPECT_EQ(ev.kind, EventKind::media) << name;
-    EXPECT_EQ(ev.text, "") << name;
-  }
+TEST(TelegramParse, VoiceKeepsItsFileIdAndHasNoText) {
+  const auto ev = parse_fixture("voice.json");
+  EXPECT_EQ(ev.kind, EventKind::media);
+  EXPECT_EQ(ev.text, "");
+  EXPECT_EQ(ev.media_type, "voice");
+  EXPECT_FALSE(ev.media_id.empty());
+}
+
+TEST(TelegramParse, LocationBecomesCoordinatesInTheTranscript) {
+  const auto ev = parse_fixture("location.json");
+  EXPECT_EQ(ev.kind, EventKind::media);
+  EXPECT_EQ(ev.media_type, "location");
+  EXPECT_EQ(ev.media_id, "");
+  EXPECT_EQ(ev.text, "45.4642,9.19");
+}
+
+TEST(TelegramParse, ContactBecomesNameAndPhone) {
+  nlohmann::json u = nlohmann::json::parse(read_fixture("telegram/text.json"));
+  u["message"].erase("text");
+  u["message"]["contact"] = {{"phone_number", "+393331234567"}, {"first_name", "Omar"}};
+  auto r = parse_update(u.dump());
+  ASSERT_TRUE(r && r->has_value());
+  EXPECT_EQ((*r)->media_type, "contact");
+  EXPECT_EQ((*r)->text, "Omar +393331234567");
 }
 
 TEST(TelegramParse, EveryMediaKeyIsMedia) {
@@ -138,6 +159,7 @@ TEST(TelegramParse, EveryMediaKeyIsMedia) {
     auto r = parse_update(u.dump());
     ASSERT_TRUE(r && r->has_value()) << key;
     EXPECT_EQ((*r)->kind, EventKind::media) << key;
+    EXPECT_EQ((*r)->media_type, key);
   }
 }
 

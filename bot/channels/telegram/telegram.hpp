@@ -41,6 +41,14 @@ ApiCall render(const OutboundMessage& msg, std::string_view chat_id);
 // setWebhook for `url` with the secret token and the update types Ponte uses.
 ApiCall set_webhook(std::string_view url, std::string_view secret_token, int max_connections);
 
+// getFile for a file id kept from an update (InboundEvent::media_id).
+ApiCall get_file(std::string_view file_id);
+// The file_path of a getFile reply; the file is then downloaded with GET
+// {api_base}/file/bot<token>/<file_path> (valid for at least an hour, up to
+// 20 MB). Errc::not_found for 400 (unknown file id) or a file too big to
+// download, Errc::unavailable for 429/5xx/no reply, Errc::parse otherwise.
+Result<std::string> file_path(int http_status, std::string_view body);
+
 // Classifies an API reply by HTTP status first, then parameters:
 // 2xx ok:true -> sent (external_id = result.message_id when present);
 // 429 -> retry with parameters.retry_after; 5xx -> retry;

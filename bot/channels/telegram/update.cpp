@@ -61,6 +61,33 @@ bool is_media(const json& message) {
   return false;
 }
 
+std::string number_text(const json& object, const char* key) {
+  const json* v = member(object, key);
+  return v != nullptr && v->is_number() ? v->dump() : std::string();
+}
+
+// Which media it is and its file_id (the largest photo size): getFile
+// fetches it later. Locations and contacts have no file; their content
+// becomes the text when there is no caption.
+void read_media(const json& message, InboundEvent& ev) {
+  for (const char* key : kMediaKeys) {
+    const json* item = member(message, key);
+    if (item == nullptr) continue;
+    ev.media_type = key;
+    if (item->is_array() && !item->empty()) item = &item->back();  // photo sizes, smallest first
+    ev.media_id = string_member(*item, "file_id");
+    if (!ev.text.empty()) return;
+    if (ev.media_type == "location" || ev.media_type == "venue") {
+      const json* at = ev.media_type == "venue" ? member(*item, "location") : item;
+      if (at != nullptr)
+        ev.text = number_text(*at, "latitude") + "," + number_text(*at, "longitude");
+    } else if (ev.media_type == "contact") {
+      ev.text = string_member(*item, "first_name") + " " + string_member(*item, "phone_number");
+    }
+    return;
+  }
+}
+
 // "/start", "/start payload" and "/start@PonteBot payload": the payload
 // (a deep-link parameter) becomes the event text.
 std::optional<std::string> start_payload(std::string_view text) {
@@ -117,6 +144,7 @@ std::optional<InboundEvent> from_message(const json& message, bool edited, Inbou
   if (!is_media(message)) return std::nullopt;  // service messages: pins, joins...
   ev.kind = EventKind::media;
   ev.text = string_member(message, "caption");
+  read_media(message, ev);
   return ev;
 }
 
