@@ -124,8 +124,8 @@ net::awaitable<Result<std::unique_ptr<HttpClient::Connection>>> HttpClient::conn
   co_return conn;
 }
 
-net::awaitable<Result<std::unique_ptr<HttpClient::Connection>>> HttpClient::acquire(const Url& url,
-                                                                                    bool& reused) {
+net::awaitable<Result<std::unique_ptr<HttpClient::Connection>>> HttpClient::acquire(
+    const Url& url, std::chrono::steady_clock::time_point deadline, bool& reused) {
   const auto key = url.origin();
   auto ex = co_await net::this_coro::executor;
   for (;;) {
@@ -144,11 +144,14 @@ net::awaitable<Result<std::unique_ptr<HttpClient::Connection>>> HttpClient::acqu
         ++pool.active;
         break;
       }
-      wait = std::make_shared<net::steady_timer>(ex, net::steady_timer::time_point::max());
+      if (std::chrono::steady_clock::now() >= deadline) {
+        co_return fail(Errc::timeout, "no free connection to " + key + " before the deadline");
+      }
+      wait = std::make_shared<net::steady_timer>(ex, deadline);
       pool.waiters.push_back(wait);
     }
-    // Woken (cancelled) by release(); the deadline bounds a lost wake-up.
-    wait->expires_after(options_.request_timeout);
+    // Woken (cancelled) by release(), or the request's deadline passes; a
+    // waiter left in the queue after a timeout is only a spurious wake-up.
     co_await wait->async_wait(use_nothrow);
   }
   reused = false;
@@ -187,11 +190,13 @@ template <class Stream>
 net::awaitable<std::pair<boost::system::error_code, bool>> exchange(
     Stream& stream, beast::tcp_stream& lowest, beast::flat_buffer& buffer,
     http::request<http::string_body>& req, http::response_parser<http::string_body>& parser,
-    std::chrono::milliseconds timeout) {
-  lowest.expires_after(timeout);
+    std::chrono::steady_clock::time_point deadline) {
+  // One deadline for writing and reading: a slow peer cannot stretch a
+  // request to twice request_timeout.
+  lowest.expires_at(deadline);
   auto [wec, wn] = co_await http::async_write(stream, req, use_nothrow);
   if (wec) co_return std::pair{wec, false};
-  lowest.expires_after(timeout);
+  lowest.expires_at(deadline);
   auto [rec, rn] = co_await http::async_read(stream, buffer, parser, use_nothrow);
   // Nothing received at all: the peer closed an idle connection; safe to retry.
   co_return std::pair{rec, rec && !parser.got_some()};
@@ -200,36 +205,55 @@ net::awaitable<std::pair<boost::system::error_code, bool>> exchange(
 }  // namespace
 
 net::awaitable<Result<HttpResponse>> HttpClient::post(Url url, std::string target, std::string body,
-                                                      std::string content_type) {
+                                                      std::string content_type, Headers headers) {
   http::request<http::string_body> req{http::verb::post, url.path + target, 11};
+  req.set(http::field::content_type, content_type);
+  req.body() = std::move(body);
+  co_return co_await send(std::move(url), std::move(req), std::move(headers));
+}
+
+net::awaitable<Result<HttpResponse>> HttpClient::get(Url url, std::string target, Headers headers) {
+  http::request<http::string_body> req{http::verb::get, url.path + target, 11};
+  co_return co_await send(std::move(url), std::move(req), std::move(headers));
+}
+
+net::awaitable<Result<HttpResponse>> HttpClient::send(Url url, http::request<http::string_body> req,
+                                                      Headers headers) {
   req.set(http::field::host, host_header(url));
   req.set(http::field::user_agent, "ponte/0.1");
-  req.set(http::field::content_type, content_type);
+  for (const auto& [name, value] : headers) req.set(name, value);
   req.keep_alive(true);
-  req.body() = std::move(body);
   req.prepare_payload();
+  const std::string what = std::string(req.method_string()) + " " + url.origin() + url.path;
+  // request_timeout bounds the whole call: waiting for a pool slot,
+  // connecting, writing and reading, and the one retry below.
+  const auto deadline = std::chrono::steady_clock::now() + options_.request_timeout;
 
   for (int attempt = 0; attempt < 2; ++attempt) {
     bool reused = false;
-    auto acquired = co_await acquire(url, reused);
+    auto acquired = co_await acquire(url, deadline, reused);
     if (!acquired) co_return acquired.error();
     auto conn = std::move(*acquired);
     http::response_parser<http::string_body> parser;
     parser.body_limit(16 * 1024 * 1024);
     std::pair<boost::system::error_code, bool> outcome;
     if (conn->tls) {
-      outcome = co_await exchange(*conn->tls, conn->lowest(), conn->buffer, req, parser,
-                                  options_.request_timeout);
+      outcome = co_await exchange(*conn->tls, conn->lowest(), conn->buffer, req, parser, deadline);
     } else {
-      outcome = co_await exchange(*conn->tcp, conn->lowest(), conn->buffer, req, parser,
-                                  options_.request_timeout);
+      outcome = co_await exchange(*conn->tcp, conn->lowest(), conn->buffer, req, parser, deadline);
     }
     const auto [ec, nothing_received] = outcome;
     if (ec) {
       release(url, nullptr, false);
-      if (reused && nothing_received && ec != beast::error::timeout) continue;
+      // Retried only on a reused connection that the peer had closed before
+      // reading anything (eof or reset, not a timeout): a keep-alive race.
+      // A connection that timed out may have delivered the request, and a
+      // second copy would be a second message to the person.
+      const bool closed_idle = ec == http::error::end_of_stream || ec == net::error::eof ||
+                               ec == net::error::connection_reset;
+      if (reused && nothing_received && closed_idle) continue;
       co_return fail(ec == beast::error::timeout ? Errc::timeout : Errc::unavailable,
-                     "POST " + url.origin() + url.path + "/...: " + ec.message());
+                     what + "/...: " + ec.message());
     }
     auto res = parser.release();
     HttpResponse out;
@@ -241,7 +265,7 @@ net::awaitable<Result<HttpResponse>> HttpClient::post(Url url, std::string targe
     release(url, std::move(conn), res.keep_alive());
     co_return out;
   }
-  co_return fail(Errc::unavailable, "POST " + url.origin() + ": connection closed by peer");
+  co_return fail(Errc::unavailable, what + ": connection closed by peer");
 }
 
 }  // namespace ponte::server

@@ -12,6 +12,8 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -21,6 +23,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace ponte::server {
@@ -53,11 +56,18 @@ class HttpClient {
   HttpClient(boost::asio::any_io_executor executor, HttpClientOptions options);
   ~HttpClient();
 
-  // POSTs `body` to url.path + target. Errors: Errc::unavailable for
-  // resolve/connect/TLS/transport failures, Errc::timeout when the deadline
-  // passes. An HTTP error status is not an error here: see HttpResponse.
+  using Headers = std::vector<std::pair<std::string, std::string>>;
+
+  // POSTs `body` to url.path + target, with extra `headers` (Authorization).
+  // Errors: Errc::unavailable for resolve/connect/TLS/transport failures,
+  // Errc::timeout when request_timeout passes; it bounds the whole call
+  // (pool wait, connect, write, read). An HTTP error status is not an error
+  // here: see HttpResponse.
   boost::asio::awaitable<Result<HttpResponse>> post(Url url, std::string target, std::string body,
-                                                    std::string content_type);
+                                                    std::string content_type, Headers headers = {});
+  // GET url.path + target; same errors. Used to fetch files.
+  boost::asio::awaitable<Result<HttpResponse>> get(Url url, std::string target,
+                                                   Headers headers = {});
   // Drops idle connections (shutdown).
   void close_idle();
 
@@ -69,7 +79,10 @@ class HttpClient {
     std::deque<std::shared_ptr<boost::asio::steady_timer>> waiters;
   };
 
-  boost::asio::awaitable<Result<std::unique_ptr<Connection>>> acquire(const Url& url, bool& reused);
+  boost::asio::awaitable<Result<HttpResponse>> send(
+      Url url, boost::beast::http::request<boost::beast::http::string_body> req, Headers headers);
+  boost::asio::awaitable<Result<std::unique_ptr<Connection>>> acquire(
+      const Url& url, std::chrono::steady_clock::time_point deadline, bool& reused);
   boost::asio::awaitable<Result<std::unique_ptr<Connection>>> connect(const Url& url);
   void release(const Url& url, std::unique_ptr<Connection> conn, bool reusable);
 
