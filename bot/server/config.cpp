@@ -17,7 +17,8 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 // A setting: its key and where to store it.
-using Target = std::variant<std::string*, int*, std::size_t*, fs::path*>;
+using Target =
+    std::variant<std::string*, int*, std::size_t*, fs::path*, std::map<std::string, std::string>*>;
 struct Key {
   std::string_view name;
   Target target;
@@ -63,6 +64,16 @@ class Reader {
   void assign(const json& v, const std::string& path, std::size_t* t) {
     if (!v.is_number_unsigned()) return problem(path, "must be a whole number of bytes");
     *t = v.get<std::size_t>();
+  }
+  void assign(const json& v, const std::string& path, std::map<std::string, std::string>* t) {
+    if (!v.is_object()) return problem(path, "must be an object of strings");
+    for (const auto& [key, value] : v.items()) {
+      if (!value.is_string() || value.get<std::string>().empty()) {
+        problem(path + "/" + key, "must be a non-empty string");
+        continue;
+      }
+      (*t)[key] = value.get<std::string>();
+    }
   }
   void assign(const json& v, const std::string& path, fs::path* t) {
     if (!v.is_string() || v.get<std::string>().empty()) {
@@ -110,6 +121,7 @@ void apply_env(Config& c, const EnvLookup& env) {
       {"PONTE_WHATSAPP_ACCESS_TOKEN", &c.whatsapp.access_token},
       {"PONTE_WHATSAPP_APP_SECRET", &c.whatsapp.app_secret},
       {"PONTE_WHATSAPP_VERIFY_TOKEN", &c.whatsapp.verify_token},
+      {"PONTE_ADMIN_TOKEN", &c.admin_token},
   };
   for (const auto& [name, target] : vars) {
     if (auto v = env(name); v && !v->empty()) *target = *v;
@@ -153,6 +165,38 @@ void check_values(const Config& c, Reader& r) {
     r.problem("/outbox/max_connections_per_host", "must be at least 1");
   }
   if (c.outbox.retry_base_ms < 1) r.problem("/outbox/retry_base_ms", "must be at least 1");
+  const std::pair<const char*, int> rates[] = {
+      {"/outbox/telegram_global_per_s", c.outbox.telegram_global_per_s},
+      {"/outbox/telegram_chat_per_min", c.outbox.telegram_chat_per_min},
+      {"/outbox/telegram_chat_burst", c.outbox.telegram_chat_burst},
+      {"/outbox/whatsapp_global_per_s", c.outbox.whatsapp_global_per_s},
+      {"/outbox/whatsapp_user_per_min", c.outbox.whatsapp_user_per_min},
+      {"/outbox/whatsapp_user_burst", c.outbox.whatsapp_user_burst}};
+  for (const auto& [path, value] : rates) {
+    if (value < 1) r.problem(path, "must be at least 1");
+  }
+  {
+    std::istringstream origins(c.webchat_embed_origins);
+    for (std::string o; origins >> o;) {
+      const auto scheme_end = o.find("://");
+      const bool ok = (o.rfind("https://", 0) == 0 || o.rfind("http://", 0) == 0) &&
+                      o.size() > scheme_end + 3 &&
+                      o.find('/', scheme_end + 3) == std::string::npos &&
+                      o.find_first_of(";'\",") == std::string::npos;
+      if (!ok) {
+        r.problem("/webchat_embed_origins",
+                  "\"" + o + "\" is not an origin like https://ngo.example.org (no path)");
+      }
+    }
+  }
+  if (!c.admin_token.empty() && c.admin_token.size() < 16) {
+    r.problem("/admin_token", "must be at least 16 characters (or PONTE_ADMIN_TOKEN)");
+  }
+  if (!c.whatsapp.phone_number_id.empty() && c.whatsapp.app_secret.empty()) {
+    r.problem("/whatsapp/app_secret",
+              "required when WhatsApp is configured (or PONTE_WHATSAPP_APP_SECRET): without it "
+              "anyone could post fake messages");
+  }
 }
 
 }  // namespace
@@ -211,7 +255,9 @@ Result<Config> parse_config(std::string_view json_text, const fs::path& base_dir
                                {"app_secret", &w.app_secret},
                                {"verify_token", &w.verify_token},
                                {"api_base", &w.api_base},
-                               {"webhook_path", &w.webhook_path}};
+                               {"webhook_path", &w.webhook_path},
+                               {"window_templates", &w.window_templates},
+                               {"window_margin_s", &w.window_margin_s}};
   std::vector<Key> http = {{"body_limit", &c.http.body_limit},
                            {"read_timeout_ms", &c.http.read_timeout_ms},
                            {"idle_timeout_ms", &c.http.idle_timeout_ms},
@@ -221,16 +267,27 @@ Result<Config> parse_config(std::string_view json_text, const fs::path& base_dir
                              {"give_up_after_s", &c.outbox.give_up_after_s},
                              {"max_connections_per_host", &c.outbox.max_connections_per_host},
                              {"connect_timeout_ms", &c.outbox.connect_timeout_ms},
-                             {"request_timeout_ms", &c.outbox.request_timeout_ms}};
+                             {"request_timeout_ms", &c.outbox.request_timeout_ms},
+                             {"telegram_global_per_s", &c.outbox.telegram_global_per_s},
+                             {"telegram_chat_per_min", &c.outbox.telegram_chat_per_min},
+                             {"telegram_chat_burst", &c.outbox.telegram_chat_burst},
+                             {"whatsapp_global_per_s", &c.outbox.whatsapp_global_per_s},
+                             {"whatsapp_user_per_min", &c.outbox.whatsapp_user_per_min},
+                             {"whatsapp_user_burst", &c.outbox.whatsapp_user_burst}};
   std::vector<Key> storage = {{"synchronous", &c.storage.synchronous},
                               {"max_batch", &c.storage.max_batch}};
   // Nested objects are checked by their own tables; here they are only named.
   std::string ignored;
-  std::vector<Key> top = {
-      {"listen", &listen},           {"data_dir", &c.data_dir},
-      {"flows_dir", &c.flows_dir},   {"locales_dir", &c.locales_dir},
-      {"public_url", &c.public_url}, {"threads", &c.threads},
-      {"log_level", &c.log_level},   {"shutdown_timeout_ms", &c.shutdown_timeout_ms}};
+  std::vector<Key> top = {{"listen", &listen},
+                          {"data_dir", &c.data_dir},
+                          {"flows_dir", &c.flows_dir},
+                          {"locales_dir", &c.locales_dir},
+                          {"public_url", &c.public_url},
+                          {"threads", &c.threads},
+                          {"log_level", &c.log_level},
+                          {"shutdown_timeout_ms", &c.shutdown_timeout_ms},
+                          {"admin_token", &c.admin_token},
+                          {"webchat_embed_origins", &c.webchat_embed_origins}};
   const std::pair<std::string_view, const std::vector<Key>*> sections[] = {{"telegram", &telegram},
                                                                            {"whatsapp", &whatsapp},
                                                                            {"http", &http},

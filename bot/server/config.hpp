@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,14 @@ struct WhatsAppConfig {
   std::string verify_token;     // env PONTE_WHATSAPP_VERIFY_TOKEN
   std::string api_base = "https://graph.facebook.com/v25.0";
   std::string webhook_path = "/whatsapp/webhook";
+  // Outside the 24-hour customer service window only approved templates
+  // may be sent: language -> template name (with one body parameter {{1}}
+  // that carries the message text). A language without one is refused.
+  std::map<std::string, std::string> window_templates;
+  // Treat the window as closed this long before it really closes (clock
+  // skew, webhook delay).
+  int window_margin_s = 600;
+  bool enabled() const { return !phone_number_id.empty() && !access_token.empty(); }
 };
 
 struct HttpConfig {
@@ -46,6 +55,15 @@ struct OutboxConfig {
   int max_connections_per_host = 32;
   int connect_timeout_ms = 5'000;
   int request_timeout_ms = 15'000;
+  // Send rates, token buckets: a global one per platform and one per
+  // recipient (bursts allowed up to *_burst). Telegram: ~30 msg/s overall,
+  // ~1 msg/s per chat. WhatsApp: 80 msg/s per number, ~10/min per person.
+  int telegram_global_per_s = 30;
+  int telegram_chat_per_min = 60;
+  int telegram_chat_burst = 3;
+  int whatsapp_global_per_s = 80;
+  int whatsapp_user_per_min = 10;
+  int whatsapp_user_burst = 5;
 };
 
 struct StorageConfig {
@@ -63,6 +81,14 @@ struct Config {
   int threads = 0;         // 0 = one per core
   std::string log_level = "info";
   int shutdown_timeout_ms = 4'000;
+  // Bearer token for the admin API (/api/outbox/..., /api/files/...), env
+  // PONTE_ADMIN_TOKEN; empty = those routes answer 404. Stands in until
+  // operator logins exist.
+  std::string admin_token;
+  // Sites allowed to embed the web chat with widget.js, space-separated
+  // origins ("https://ngo.example.org https://www.ngo.example.org"). Empty:
+  // the chat cannot be framed at all.
+  std::string webchat_embed_origins;
   TelegramConfig telegram;
   WhatsAppConfig whatsapp;
   HttpConfig http;

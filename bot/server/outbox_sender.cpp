@@ -2,6 +2,7 @@
 #include "bot/server/net.hpp"
 
 #include "bot/channels/telegram/telegram.hpp"
+#include "bot/channels/whatsapp/whatsapp.hpp"
 #include "bot/core/log.hpp"
 #include "bot/server/message_codec.hpp"
 
@@ -25,14 +26,40 @@ double random01() {
 std::string queue_key(const storage::OutboxRow& row) {
   return std::string(to_string(row.channel)) + ":" + row.recipient;
 }
+
+RateLimiter::Limits telegram_limits(const OutboxConfig& c) {
+  return {static_cast<double>(c.telegram_global_per_s),
+          static_cast<double>(c.telegram_global_per_s), c.telegram_chat_per_min / 60.0,
+          static_cast<double>(c.telegram_chat_burst)};
+}
+
+RateLimiter::Limits whatsapp_limits(const OutboxConfig& c) {
+  return {static_cast<double>(c.whatsapp_global_per_s),
+          static_cast<double>(c.whatsapp_global_per_s), c.whatsapp_user_per_min / 60.0,
+          static_cast<double>(c.whatsapp_user_burst)};
+}
+
 }  // namespace
 
 OutboxSender::OutboxSender(net::any_io_executor executor, storage::Writer& writer, HttpClient& http,
                            const Config& config, const Clock& clock)
-    : executor_(std::move(executor)), writer_(writer), http_(http), config_(config), clock_(clock) {
+    : executor_(std::move(executor)),
+      writer_(writer),
+      http_(http),
+      config_(config),
+      clock_(clock),
+      telegram_limits_(telegram_limits(config.outbox)),
+      whatsapp_limits_(whatsapp_limits(config.outbox)) {
   if (config_.telegram.enabled()) {
     if (auto url = parse_url(config_.telegram.api_base)) telegram_url_ = *url;
   }
+  if (config_.whatsapp.enabled()) {
+    if (auto url = parse_url(config_.whatsapp.api_base)) whatsapp_url_ = *url;
+  }
+}
+
+void OutboxSender::set_list_label(std::function<std::string(const std::string&)> label) {
+  list_label_ = std::move(label);
 }
 
 std::chrono::milliseconds OutboxSender::backoff(int attempt, std::chrono::milliseconds base,
@@ -112,21 +139,98 @@ void OutboxSender::pop(const std::string& key, std::int64_t id) {
   }
 }
 
-net::awaitable<Delivery> OutboxSender::deliver(const storage::OutboxRow& row) {
-  auto msg = decode_outbound(row.payload);
-  if (!msg) co_return Delivery{Delivery::Kind::permanent, {}, {}, msg.error().message};
-  if (row.channel != Channel::telegram || !telegram_url_) {
-    co_return Delivery{Delivery::Kind::retry,
-                       {},
-                       {},
-                       std::string(to_string(row.channel)) + " channel is not configured"};
+net::awaitable<bool> OutboxSender::pause(const std::string& key, std::int64_t row_id,
+                                         std::chrono::milliseconds delay) {
+  auto ex = co_await net::this_coro::executor;
+  auto timer = std::make_shared<net::steady_timer>(ex, delay);
+  const auto still_front = [&] {
+    auto it = queues_.find(key);
+    return it != queues_.end() && !it->second.rows.empty() && it->second.rows.front().id == row_id;
+  };
+  {
+    std::lock_guard lock(mutex_);
+    if (!still_front()) co_return false;
+    queues_[key].timer = timer;
   }
-  const auto call = channels::telegram::render(*msg, row.recipient);
+  if (stopping_) co_return false;  // stop() may have run before the timer was visible
+  co_await timer->async_wait(use_nothrow);
+  std::lock_guard lock(mutex_);
+  if (auto it = queues_.find(key); it != queues_.end()) it->second.timer.reset();
+  co_return !stopping_ && still_front();
+}
+
+net::awaitable<bool> OutboxSender::throttle(RateLimiter& limiter, const std::string& key,
+                                            const storage::OutboxRow& row, bool per_recipient) {
+  for (;;) {
+    const auto wait =
+        limiter.acquire(row.recipient, std::chrono::steady_clock::now(), per_recipient);
+    if (wait.count() == 0) co_return !stopping_;
+    const bool resumed = co_await pause(key, row.id, wait);
+    if (!resumed) co_return false;
+  }
+}
+
+net::awaitable<OutboxSender::Outcome> OutboxSender::deliver_telegram(
+    const OutboundMessage& msg, const std::string& key, const storage::OutboxRow& row) {
+  if (!telegram_url_)
+    co_return Delivery{Delivery::Kind::retry, {}, {}, "telegram is not configured"};
+  const bool ack = !msg.ack_callback_id.empty();
+  const bool go = co_await throttle(telegram_limits_, key, row, !ack);
+  if (!go) co_return std::nullopt;
+  const auto call = channels::telegram::render(msg, row.recipient);
   auto res =
       co_await http_.post(*telegram_url_, "/bot" + config_.telegram.token + "/" + call.method,
                           call.body, "application/json");
   if (!res) co_return Delivery{Delivery::Kind::retry, {}, {}, res.error().message};
   co_return channels::telegram::classify(res->status, res->body);
+}
+
+net::awaitable<OutboxSender::Outcome> OutboxSender::deliver_whatsapp(const OutboundMessage& msg,
+                                                                     const std::string& key,
+                                                                     const storage::OutboxRow& row,
+                                                                     std::size_t& done) {
+  namespace wa = channels::whatsapp;
+  if (!whatsapp_url_)
+    co_return Delivery{Delivery::Kind::retry, {}, {}, "whatsapp is not configured"};
+  std::vector<channels::ApiCall> calls;
+  const bool receipt = !msg.ack_callback_id.empty();
+  if (receipt) {
+    calls.push_back(wa::mark_read(msg.ack_callback_id));
+  } else if (!msg.template_name.empty()) {
+    calls.push_back(
+        wa::render_template(row.recipient, msg.template_name, msg.lang, msg.template_params));
+  } else {
+    const auto label = list_label_ ? list_label_(msg.lang) : std::string("Options");
+    calls = wa::render(msg, row.recipient, label);
+  }
+  const auto target = "/" + config_.whatsapp.phone_number_id + "/messages";
+  const HttpClient::Headers auth = {{"Authorization", "Bearer " + config_.whatsapp.access_token}};
+  Delivery last{Delivery::Kind::sent, {}, {}, {}};
+  for (; done < calls.size(); ++done) {
+    const bool go = co_await throttle(whatsapp_limits_, key, row, !receipt);
+    if (!go) co_return std::nullopt;
+    auto res =
+        co_await http_.post(*whatsapp_url_, target, calls[done].body, "application/json", auth);
+    if (!res) co_return Delivery{Delivery::Kind::retry, {}, {}, res.error().message};
+    last = wa::classify(res->status, res->body);
+    if (last.kind != Delivery::Kind::sent) co_return last;
+  }
+  // The transcript row keeps the id of the last call: the one carrying the
+  // choices, whose statuses the operator cares about.
+  co_return last;
+}
+
+net::awaitable<OutboxSender::Outcome> OutboxSender::deliver(const std::string& key,
+                                                            const storage::OutboxRow& row,
+                                                            std::size_t& done) {
+  auto msg = decode_outbound(row.payload);
+  if (!msg) co_return Delivery{Delivery::Kind::permanent, {}, {}, msg.error().message};
+  switch (row.channel) {
+    case Channel::telegram: co_return co_await deliver_telegram(*msg, key, row);
+    case Channel::whatsapp: co_return co_await deliver_whatsapp(*msg, key, row, done);
+    case Channel::webchat: break;
+  }
+  co_return Delivery{Delivery::Kind::permanent, {}, {}, "web chat replies are not sent"};
 }
 
 void OutboxSender::record(const storage::OutboxRow& row, const Delivery& d, int attempts,
@@ -162,9 +266,12 @@ void OutboxSender::record(const storage::OutboxRow& row, const Delivery& d, int 
 
 net::awaitable<void> OutboxSender::run_queue(std::string key) {
   const auto give_up = std::chrono::seconds(config_.outbox.give_up_after_s);
+  std::int64_t progress_row = 0;  // the row `done` counts calls of
+  std::size_t done = 0;
   while (!stopping_) {
     auto row = front(key);
     if (!row) co_return;
+    if (row->id != progress_row) progress_row = row->id, done = 0;
     const auto now = clock_.now();
     if (row->expires_at && to_unix_ms(now) > *row->expires_at) {
       record(*row, {Delivery::Kind::permanent, {}, {}, "expired before it could be sent"},
@@ -172,7 +279,9 @@ net::awaitable<void> OutboxSender::run_queue(std::string key) {
       pop(key, row->id);
       continue;
     }
-    auto d = co_await deliver(*row);
+    auto outcome = co_await deliver(key, *row, done);
+    if (!outcome) continue;  // stopping (the loop ends) or dropped (front() moves on)
+    auto d = std::move(*outcome);
     const int attempts = row->attempts + 1;
     if (d.kind == Delivery::Kind::retry && now - from_unix_ms(row->created_at) > give_up) {
       d = {Delivery::Kind::permanent, {}, {}, "gave up after retrying: " + d.reason};
@@ -197,23 +306,15 @@ net::awaitable<void> OutboxSender::run_queue(std::string key) {
                                {"delay_ms", delay.count()},
                                {"reason", d.reason}});
     record(*row, d, attempts, to_unix_ms(now + delay));
-    auto ex = co_await net::this_coro::executor;
-    auto timer = std::make_shared<net::steady_timer>(ex, delay);
     {
       std::lock_guard lock(mutex_);
       if (auto it = queues_.find(key); it != queues_.end()) {
-        it->second.timer = timer;
         if (!it->second.rows.empty() && it->second.rows.front().id == row->id) {
           it->second.rows.front().attempts = attempts;
         }
       }
     }
-    if (stopping_) co_return;  // stop() may have run before the timer was visible
-    co_await timer->async_wait(use_nothrow);
-    {
-      std::lock_guard lock(mutex_);
-      if (auto it = queues_.find(key); it != queues_.end()) it->second.timer.reset();
-    }
+    co_await pause(key, row->id, delay);
   }
 }
 

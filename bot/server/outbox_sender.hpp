@@ -1,16 +1,20 @@
 // Outbox sender: delivers committed outbox rows through the platform APIs.
 // One queue per recipient keeps a person's messages in order; different
 // recipients are sent in parallel (bounded by the HTTP client's pools).
-// Transient failures are retried with exponential backoff and jitter, a 429's
-// retry_after is honoured, permanent ones are dead-lettered. Every outcome is
+// Send rates stay under each platform's limits (rate_limiter.hpp): a global
+// budget per platform and one per recipient. Transient failures are retried
+// with exponential backoff and jitter, a 429's retry_after is honoured,
+// permanent ones are dead-lettered (GET /api/outbox/dead shows them). Every outcome is
 // written back through the group-commit writer; a row still pending at a
 // crash or restart is loaded and sent again (at-least-once).
 #pragma once
 
 #include "bot/channels/api_call.hpp"
 #include "bot/core/clock.hpp"
+#include "bot/core/message.hpp"
 #include "bot/server/config.hpp"
 #include "bot/server/http_client.hpp"
+#include "bot/server/rate_limiter.hpp"
 #include "storage/repositories.hpp"
 #include "storage/writer.hpp"
 
@@ -20,6 +24,7 @@
 
 #include <atomic>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -33,6 +38,10 @@ class OutboxSender {
  public:
   OutboxSender(boost::asio::any_io_executor executor, storage::Writer& writer, HttpClient& http,
                const Config& config, const Clock& clock);
+
+  // Where the WhatsApp list button label comes from, by language (the
+  // catalogs). Set before the first enqueue; "Options" when unset.
+  void set_list_label(std::function<std::string(const std::string& lang)> label);
 
   // Thread-safe. The rows must be committed already.
   void enqueue(std::vector<storage::OutboxRow> rows);
@@ -56,7 +65,28 @@ class OutboxSender {
   };
   void spawn_queue(std::string key);
   boost::asio::awaitable<void> run_queue(std::string key);
-  boost::asio::awaitable<channels::Delivery> deliver(const storage::OutboxRow& row);
+  // Sends the row's calls from call `done` on (a WhatsApp message can be
+  // several calls); `done` counts the calls that succeeded, so a retry
+  // does not send the first ones again.
+  // nullopt: interrupted (stopping, or the row was dropped) before an
+  // outcome was known; nothing is recorded then.
+  using Outcome = std::optional<channels::Delivery>;
+  boost::asio::awaitable<Outcome> deliver(const std::string& key, const storage::OutboxRow& row,
+                                          std::size_t& done);
+  boost::asio::awaitable<Outcome> deliver_telegram(const OutboundMessage& msg,
+                                                   const std::string& key,
+                                                   const storage::OutboxRow& row);
+  boost::asio::awaitable<Outcome> deliver_whatsapp(const OutboundMessage& msg,
+                                                   const std::string& key,
+                                                   const storage::OutboxRow& row,
+                                                   std::size_t& done);
+  // Waits for a send token of `limiter`; false when interrupted.
+  boost::asio::awaitable<bool> throttle(RateLimiter& limiter, const std::string& key,
+                                        const storage::OutboxRow& row, bool per_recipient);
+  // Sleeps `delay`; false when stop() or drop_queued() ended the wait (the
+  // row is no longer at the front of its queue).
+  boost::asio::awaitable<bool> pause(const std::string& key, std::int64_t row_id,
+                                     std::chrono::milliseconds delay);
   void record(const storage::OutboxRow& row, const channels::Delivery& d, int attempts,
               std::int64_t next_at);
   std::optional<storage::OutboxRow> front(const std::string& key);
@@ -68,6 +98,10 @@ class OutboxSender {
   const Config& config_;
   const Clock& clock_;
   std::optional<Url> telegram_url_;
+  std::optional<Url> whatsapp_url_;
+  RateLimiter telegram_limits_;
+  RateLimiter whatsapp_limits_;
+  std::function<std::string(const std::string&)> list_label_;
   std::atomic<bool> stopping_{false};
   mutable std::mutex mutex_;
   std::unordered_map<std::string, Queue> queues_;

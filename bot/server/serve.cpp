@@ -23,8 +23,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Telegram retries an update for 24 h: dedupe keys are kept for two days.
-constexpr auto kDedupeRetention = std::chrono::hours(48);
+// Telegram retries an update for 24 h, WhatsApp for up to 7 days: dedupe
+// keys are kept for 8 days.
+constexpr auto kDedupeRetention = std::chrono::hours(24 * 8);
 
 log::Level level_from(const std::string& name) {
   if (name == "debug") return log::Level::debug;
@@ -180,7 +181,10 @@ int serve(const Config& config) {
   WebchatHub hub;
   FlowsHolder flows(report.flows);
   std::atomic<bool> stopping{false};
-  Services svc{config, flows, writer, readers, sender, hub, clock, stopping};
+  sender.set_list_label([&flows](const std::string& lang) {
+    return engine::render(*flows.get(), lang, "system.list_button");
+  });
+  Services svc{config, flows, writer, readers, sender, hub, clock, stopping, http};
   HttpServer server(ioc, config.http, make_router(svc));
   auto endpoint = server.listen(config.listen_host, config.listen_port);
   if (!endpoint) {
@@ -201,6 +205,8 @@ int serve(const Config& config) {
              {"threads", threads},
              {"flows", engine::fingerprint(*report.flows)},
              {"telegram", config.telegram.enabled() ? "on" : "off"},
+             {"whatsapp", config.whatsapp.enabled() ? "on" : "off"},
+             {"admin_api", config.admin_token.empty() ? "off" : "on"},
              {"outbox_resumed", *resumed}});
 
   std::vector<std::thread> pool;

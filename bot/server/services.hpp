@@ -5,6 +5,7 @@
 #include "bot/core/clock.hpp"
 #include "bot/server/config.hpp"
 #include "bot/server/flows_holder.hpp"
+#include "bot/server/http_client.hpp"
 #include "bot/server/outbox_sender.hpp"
 #include "bot/server/turn.hpp"
 #include "bot/server/webchat_hub.hpp"
@@ -25,6 +26,7 @@ struct Services {
   WebchatHub& hub;
   const Clock& clock;
   std::atomic<bool>& stopping;
+  HttpClient& http;  // platform APIs (fetching files for operators)
 };
 
 // Commits the turn for `event` (webhooks answer 2xx only after this

@@ -1,5 +1,8 @@
 #include "tests/integration/ponte_fixture.hpp"
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include <fstream>
 #include <random>
 
@@ -8,7 +11,10 @@ namespace ponte::testing {
 using nlohmann::json;
 
 PonteFixture::PonteFixture()
-    : telegram_(std::make_unique<FakeTelegram>()), dir_("ponte-it"), data_(dir_ / "data") {
+    : telegram_(std::make_unique<FakeTelegram>()),
+      whatsapp_(std::make_unique<FakeWhatsApp>(kWaPhoneId, kWaToken)),
+      dir_("ponte-it"),
+      data_(dir_ / "data") {
   std::random_device rd;
   next_update_ = 700'000'000 + static_cast<std::int64_t>(rd() % 100'000'000);
   port_ = free_port();
@@ -23,8 +29,22 @@ PonteFixture::PonteFixture()
       {"public_url", "https://help.example.org"},
       {"telegram",
        {{"token", kToken}, {"secret_token", kSecret}, {"api_base", telegram_->base_url()}}},
+      {"admin_token", kAdminToken},
+      {"whatsapp",
+       {{"phone_number_id", kWaPhoneId},
+        {"access_token", kWaToken},
+        {"app_secret", kWaAppSecret},
+        {"verify_token", kWaVerify},
+        {"api_base", whatsapp_->base_url()},
+        {"window_templates", {{"it", "ponte_risposta"}, {"en", "ponte_reply"}}}}},
       {"outbox",
-       {{"retry_base_ms", 50},
+       {// Dialogues in tests go faster than a person types: per-recipient
+        // limits are the rate limiter's unit tests' business.
+        {"telegram_chat_per_min", 60000},
+        {"telegram_chat_burst", 50},
+        {"whatsapp_user_per_min", 60000},
+        {"whatsapp_user_burst", 50},
+        {"retry_base_ms", 50},
         {"retry_max_ms", 400},
         {"request_timeout_ms", 2000},
         {"connect_timeout_ms", 1000}}},
@@ -84,6 +104,79 @@ HttpResponse PonteFixture::get(const std::string& target) {
 HttpResponse PonteFixture::post_json(const std::string& target, const json& body) {
   return request("127.0.0.1", port_, "POST", target, body.dump(),
                  {{"Content-Type", "application/json"}});
+}
+
+std::string PonteFixture::wa_signature(const std::string& body, const std::string& secret) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+       reinterpret_cast<const unsigned char*>(body.data()), body.size(), digest, &length);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "sha256=";
+  for (unsigned int i = 0; i < length; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 15];
+  }
+  return out;
+}
+
+HttpResponse PonteFixture::post_whatsapp(const std::string& body, const std::string* signature) {
+  return request(
+      "127.0.0.1", port_, "POST", "/whatsapp/webhook", body,
+      {{"Content-Type", "application/json"},
+       {"X-Hub-Signature-256", signature ? *signature : wa_signature(body, kWaAppSecret)}});
+}
+
+json PonteFixture::wa_message(const std::string& from, json message) {
+  last_wamid_ = "wamid.in" + std::to_string(next_update_++);
+  message["from"] = from;
+  message["id"] = last_wamid_;
+  message["timestamp"] = "1767225600";
+  return {{"object", "whatsapp_business_account"},
+          {"entry",
+           {{{"id", "WABA1"},
+             {"changes",
+              {{{"field", "messages"},
+                {"value",
+                 {{"messaging_product", "whatsapp"},
+                  {"metadata",
+                   {{"display_phone_number", "15550783881"}, {"phone_number_id", kWaPhoneId}}},
+                  {"contacts", {{{"profile", {{"name", "Amina"}}}, {"wa_id", from}}}},
+                  {"messages", {message}}}}}}}}}}};
+}
+
+json PonteFixture::wa_text(const std::string& from, const std::string& text) {
+  return wa_message(from, {{"type", "text"}, {"text", {{"body", text}}}});
+}
+
+json PonteFixture::wa_reply(const std::string& from, const std::string& kind, const std::string& id,
+                            const std::string& title) {
+  return wa_message(from,
+                    {{"type", "interactive"},
+                     {"interactive", {{"type", kind}, {kind, {{"id", id}, {"title", title}}}}},
+                     {"context", {{"from", "15550783881"}, {"id", "wamid.out"}}}});
+}
+
+json PonteFixture::wa_status(const std::string& wamid, const std::string& status,
+                             const std::string& to, int error_code) {
+  json s = {{"id", wamid}, {"status", status}, {"timestamp", "1767225700"}, {"recipient_id", to}};
+  if (error_code != 0) {
+    s["errors"] = {{{"code", error_code}, {"title", "Re-engagement message"}}};
+  }
+  return {{"object", "whatsapp_business_account"},
+          {"entry",
+           {{{"id", "WABA1"},
+             {"changes",
+              {{{"field", "messages"},
+                {"value", {{"messaging_product", "whatsapp"}, {"statuses", {s}}}}}}}}}}};
+}
+
+HttpResponse PonteFixture::admin_get(const std::string& target, const std::string& token) {
+  return request("127.0.0.1", port_, "GET", target, "", {{"Authorization", "Bearer " + token}});
+}
+
+HttpResponse PonteFixture::admin_post(const std::string& target, const std::string& token) {
+  return request("127.0.0.1", port_, "POST", target, "", {{"Authorization", "Bearer " + token}});
 }
 
 json PonteFixture::text_update(std::int64_t chat, const std::string& text,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "tests/support/fake_telegram.hpp"
+#include "tests/support/fake_whatsapp.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -18,6 +19,11 @@ namespace ponte::testing {
 
 inline constexpr const char* kToken = "123456:TEST-token";
 inline constexpr const char* kSecret = "test-secret_42";
+inline constexpr const char* kWaPhoneId = "106540352242922";
+inline constexpr const char* kWaToken = "EAAG-test-access-token";
+inline constexpr const char* kWaAppSecret = "wa-app-secret-0123";
+inline constexpr const char* kWaVerify = "wa-verify-token";
+inline constexpr const char* kAdminToken = "admin-token-0123456789";
 
 struct Button {
   std::string label;
@@ -50,6 +56,22 @@ class PonteFixture {
   // my_chat_member: "kicked" (the person blocked the bot) or "member".
   nlohmann::json member_update(std::int64_t chat, const std::string& status);
 
+  // --- WhatsApp: notifications as Meta words them, signed with the app secret.
+  // Posts `body` to /whatsapp/webhook with X-Hub-Signature-256 (or `signature`).
+  HttpResponse post_whatsapp(const std::string& body, const std::string* signature = nullptr);
+  static std::string wa_signature(const std::string& body, const std::string& secret);
+  // One inbound message from `from`; `message` holds type and content.
+  // Returns the notification; its wamid is in last_wamid().
+  nlohmann::json wa_message(const std::string& from, nlohmann::json message);
+  nlohmann::json wa_text(const std::string& from, const std::string& text);
+  nlohmann::json wa_reply(const std::string& from, const std::string& kind, const std::string& id,
+                          const std::string& title);  // kind: button_reply | list_reply
+  nlohmann::json wa_status(const std::string& wamid, const std::string& status,
+                           const std::string& to, int error_code = 0);
+  const std::string& last_wamid() const { return last_wamid_; }
+  HttpResponse admin_get(const std::string& target, const std::string& token = kAdminToken);
+  HttpResponse admin_post(const std::string& target, const std::string& token = kAdminToken);
+
   // The inline keyboard of the newest delivered message to `chat` that had one.
   std::vector<Button> last_keyboard(std::int64_t chat) const;
   // Presses the button whose label or callback_data suffix (":id") matches.
@@ -62,12 +84,15 @@ class PonteFixture {
   int run_command(const std::vector<std::string>& words, std::string* output = nullptr);
 
   FakeTelegram& telegram() { return *telegram_; }
+  FakeWhatsApp& whatsapp() { return *whatsapp_; }
   std::uint16_t port() const { return port_; }
   const std::filesystem::path& data_dir() const { return data_; }
   std::filesystem::path database() const { return data_ / "ponte.db"; }
 
  private:
   std::unique_ptr<FakeTelegram> telegram_;
+  std::unique_ptr<FakeWhatsApp> whatsapp_;
+  std::string last_wamid_;
   TempDir dir_;
   std::filesystem::path data_;
   std::filesystem::path config_;

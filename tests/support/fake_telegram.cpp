@@ -117,6 +117,10 @@ std::string FakeTelegram::too_many_requests_body(int retry_after_s) {
       .dump();
 }
 
+std::string FakeTelegram::file_content(std::string_view file_path) {
+  return "%PDF-fake " + std::string(file_path);
+}
+
 std::string FakeTelegram::blocked_body() {
   return error_body(403, "Forbidden: bot was blocked by the user");
 }
@@ -151,7 +155,16 @@ FakeTelegram::Answer FakeTelegram::answer(const std::string& target, const std::
   std::string_view path(target);
   path = path.substr(0, path.find('?'));
   bool routed = false;
-  if (path.starts_with("/bot")) {
+  std::optional<std::string> file_path;  // a download: /file/bot<token>/<file_path>
+  if (path.starts_with("/file/bot")) {
+    auto slash = path.find('/', 9);
+    if (slash != std::string_view::npos && slash + 1 < path.size()) {
+      call.token = std::string(path.substr(9, slash - 9));
+      file_path = std::string(path.substr(slash + 1));
+      call.method = "file";
+      routed = true;
+    }
+  } else if (path.starts_with("/bot")) {
     auto slash = path.find('/', 4);
     if (slash != std::string_view::npos && slash + 1 < path.size()) {
       call.token = std::string(path.substr(4, slash - 4));
@@ -180,6 +193,8 @@ FakeTelegram::Answer FakeTelegram::answer(const std::string& target, const std::
     result = Answer{404, "application/json", error_body(404, "Not Found")};
   } else if (!expected_token_.empty() && call.token != expected_token_) {
     result = Answer{401, "application/json", error_body(401, "Unauthorized")};
+  } else if (file_path) {
+    result = Answer{200, "application/octet-stream", file_content(*file_path)};
   } else {
     result = answer_method(call.method, call.body);
   }
@@ -238,6 +253,14 @@ FakeTelegram::Answer FakeTelegram::answer_method(const std::string& method, cons
                {"has_custom_certificate", false},
                {"pending_update_count", 0},
                {"max_connections", 40}});
+  }
+  if (m == "getfile") {
+    const std::string id = body.is_object() ? body.value("file_id", std::string()) : "";
+    if (id.empty() || id == "unknown") return bad_request("invalid file_id");
+    return ok({{"file_id", id},
+               {"file_unique_id", "u" + id},
+               {"file_size", file_content("documents/" + id + ".pdf").size()},
+               {"file_path", "documents/" + id + ".pdf"}});
   }
   if (m == "getme") return ok(bot);
   if (m == "sendchataction") return ok(true);

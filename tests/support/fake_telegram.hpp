@@ -78,6 +78,10 @@ class FakeTelegram {
   // Ready-made fault bodies, as Telegram words them.
   static std::string too_many_requests_body(int retry_after_s);
   static std::string blocked_body();  // 403 "Forbidden: bot was blocked by the user"
+  // getFile answers file_path "documents/<file_id>.pdf" (400 for file id
+  // "unknown"); GET /file/bot<token>/<file_path> answers these bytes,
+  // recorded as method "file".
+  static std::string file_content(std::string_view file_path);
 
   // --- Queries. Methods compare case-insensitively. Calls come in arrival order.
   std::vector<RecordedCall> calls() const;  // every call, answered or faulted

@@ -7,14 +7,28 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <optional>
+#include <string_view>
+
 namespace ponte::server {
 
 boost::asio::awaitable<Reply> handle_telegram_webhook(Services& svc, RequestContext& ctx);
 boost::asio::awaitable<Reply> handle_webchat_post(Services& svc, RequestContext& ctx);
 boost::asio::awaitable<Reply> handle_webchat_events(Services& svc, RequestContext& ctx);
 boost::asio::awaitable<Reply> handle_webchat_history(Services& svc, RequestContext& ctx);
+boost::asio::awaitable<Reply> handle_whatsapp_verify(Services& svc, RequestContext& ctx);
+boost::asio::awaitable<Reply> handle_whatsapp_webhook(Services& svc, RequestContext& ctx);
+// Admin API (admin.cpp): bearer admin_token; nullopt from
+// refuse_unless_admin means the caller may go on.
+std::optional<Reply> refuse_unless_admin(Services& svc, RequestContext& ctx);
+boost::asio::awaitable<Reply> handle_outbox_dead(Services& svc, RequestContext& ctx);
+boost::asio::awaitable<Reply> handle_outbox_retry(Services& svc, RequestContext& ctx,
+                                                  std::string_view id);
+boost::asio::awaitable<Reply> handle_telegram_file(Services& svc, RequestContext& ctx,
+                                                   std::string_view file_id);
 boost::asio::awaitable<Reply> handle_health(Services& svc, RequestContext& ctx);
-Reply handle_static(RequestContext& ctx);
+// Embedded pages and scripts; `embed_origins` may frame them (CSP).
+Reply handle_static(RequestContext& ctx, std::string_view embed_origins);
 
 // Dispatches by method and path; 404 and 405 otherwise.
 Handler make_router(Services& svc);

@@ -10,6 +10,29 @@ namespace http = boost::beast::http;
 
 namespace {
 
+// /api/outbox/dead, /api/outbox/{id}/retry, /api/files/telegram/{file_id}.
+boost::asio::awaitable<Reply> route_admin(Services& svc, RequestContext& ctx, bool get, bool post) {
+  std::string_view path = ctx.path;
+  if (path == "/api/outbox/dead") {
+    if (!get) co_return Reply{json_error(ctx.request, http::status::method_not_allowed, "use GET")};
+    co_return co_await handle_outbox_dead(svc, ctx);
+  }
+  constexpr std::string_view kOutbox = "/api/outbox/", kRetry = "/retry",
+                             kFile = "/api/files/telegram/";
+  if (path.starts_with(kOutbox) && path.ends_with(kRetry) &&
+      path.size() > kOutbox.size() + kRetry.size()) {
+    if (!post)
+      co_return Reply{json_error(ctx.request, http::status::method_not_allowed, "use POST")};
+    co_return co_await handle_outbox_retry(
+        svc, ctx, path.substr(kOutbox.size(), path.size() - kOutbox.size() - kRetry.size()));
+  }
+  if (path.starts_with(kFile) && path.size() > kFile.size()) {
+    if (!get) co_return Reply{json_error(ctx.request, http::status::method_not_allowed, "use GET")};
+    co_return co_await handle_telegram_file(svc, ctx, path.substr(kFile.size()));
+  }
+  co_return Reply{json_error(ctx.request, http::status::not_found, "not found")};
+}
+
 boost::asio::awaitable<Reply> route(Services& svc, RequestContext& ctx) {
   const auto method = ctx.request.method();
   const bool get = method == http::verb::get || method == http::verb::head;
@@ -23,6 +46,14 @@ boost::asio::awaitable<Reply> route(Services& svc, RequestContext& ctx) {
   if (path == svc.config.telegram.webhook_path) {
     if (!post) co_return wrong_method("POST");
     co_return co_await handle_telegram_webhook(svc, ctx);
+  }
+  if (path == svc.config.whatsapp.webhook_path) {
+    if (get) co_return co_await handle_whatsapp_verify(svc, ctx);
+    if (!post) co_return wrong_method("GET, POST");
+    co_return co_await handle_whatsapp_webhook(svc, ctx);
+  }
+  if (path.starts_with("/api/outbox/") || path.starts_with("/api/files/")) {
+    co_return co_await route_admin(svc, ctx, get, post);
   }
   if (path == "/healthz") {
     if (!get) co_return wrong_method("GET");
@@ -41,7 +72,7 @@ boost::asio::awaitable<Reply> route(Services& svc, RequestContext& ctx) {
     co_return co_await handle_webchat_history(svc, ctx);
   }
   if (!get) co_return Reply{json_error(ctx.request, http::status::not_found, "not found")};
-  co_return handle_static(ctx);
+  co_return handle_static(ctx, svc.config.webchat_embed_origins);
 }
 
 }  // namespace

@@ -178,7 +178,7 @@ net::awaitable<Reply> handle_webchat_history(Services& svc, RequestContext& ctx)
   co_return Reply{std::move(res)};
 }
 
-Reply handle_static(RequestContext& ctx) {
+Reply handle_static(RequestContext& ctx, std::string_view embed_origins) {
   const auto& req = ctx.request;
   auto asset = web::find_asset(ctx.path);
   if (!asset) return Reply{json_error(req, http::status::not_found, "not found")};
@@ -191,9 +191,13 @@ Reply handle_static(RequestContext& ctx) {
   res.set(http::field::etag, asset->etag);
   res.set(http::field::cache_control, "no-cache");
   res.set("X-Content-Type-Options", "nosniff");
+  // Only the sites in webchat_embed_origins may frame the chat (widget.js).
+  const std::string ancestors =
+      embed_origins.empty() ? "'none'" : "'self' " + std::string(embed_origins);
   res.set("Content-Security-Policy",
           "default-src 'self'; style-src 'self'; script-src 'self'; connect-src 'self'; "
-          "img-src 'self' data:; frame-ancestors 'none'");
+          "img-src 'self' data:; frame-ancestors " +
+              ancestors);
   res.set("Referrer-Policy", "no-referrer");
   return Reply{std::move(res)};
 }

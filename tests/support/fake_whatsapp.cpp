@@ -1,0 +1,157 @@
+#include "tests/support/fake_whatsapp.hpp"
+
+#include <boost/beast/http.hpp>
+
+namespace ponte::testing {
+
+namespace http = boost::beast::http;
+using nlohmann::json;
+
+namespace {
+std::string digits_of(std::string_view to) {
+  std::string out;
+  for (char c : to) {
+    if (c >= '0' && c <= '9') out += c;
+  }
+  return out;
+}
+}  // namespace
+
+std::string WhatsAppCall::type() const {
+  if (!body.is_object()) return {};
+  if (body.value("status", "") == "read") return "read";
+  return body.value("type", "");
+}
+
+std::string WhatsAppCall::to() const {
+  if (!body.is_object()) return {};
+  return body.value("to", body.value("recipient", ""));
+}
+
+std::string WhatsAppCall::text() const {
+  const auto t = type();
+  const auto at = [&](const char* pointer) {
+    return body.value(json::json_pointer(pointer), std::string());
+  };
+  if (t == "text") return at("/text/body");
+  if (t == "interactive") return at("/interactive/body/text");
+  if (t == "template") return at("/template/name");
+  return {};
+}
+
+FakeWhatsApp::FakeWhatsApp(std::string phone_number_id, std::string access_token)
+    : phone_number_id_(std::move(phone_number_id)), access_token_(std::move(access_token)) {
+  server_ = std::make_unique<LocalServer>(
+      [this](ServerRequest request) { return handle(std::move(request)); }, 0, 2);
+}
+
+FakeWhatsApp::~FakeWhatsApp() { server_.reset(); }
+
+std::string FakeWhatsApp::base_url() const {
+  return "http://127.0.0.1:" + std::to_string(server_->port());
+}
+
+void FakeWhatsApp::fail_next(int n, int status, std::string body) {
+  std::lock_guard lock(mutex_);
+  for (int i = 0; i < n; ++i) faults_.emplace_back(status, body);
+}
+
+std::string FakeWhatsApp::error_body(int code, std::string_view message) {
+  return json{{"error",
+               {{"message", "(#" + std::to_string(code) + ") " + std::string(message)},
+                {"type", "OAuthException"},
+                {"code", code},
+                {"fbtrace_id", "AbCdEf"}}}}
+      .dump();
+}
+
+boost::asio::awaitable<ServerResponse> FakeWhatsApp::handle(ServerRequest request) {
+  WhatsAppCall call;
+  std::string target(request.target());
+  call.authorization = std::string(request[http::field::authorization]);
+  call.body = json::parse(request.body(), nullptr, false);
+  if (call.body.is_discarded()) call.body = nullptr;
+  int status = 200;
+  json answer;
+  {
+    std::lock_guard lock(mutex_);
+    const std::string suffix = "/messages";
+    const bool routed = request.method() == http::verb::post && target.size() > suffix.size() + 1 &&
+                        target.ends_with(suffix);
+    if (routed) call.phone_number_id = target.substr(1, target.size() - suffix.size() - 1);
+    if (!faults_.empty() && call.type() != "read") {
+      status = faults_.front().first;
+      answer = json::parse(faults_.front().second, nullptr, false);
+      faults_.pop_front();
+    } else if (!routed || call.phone_number_id != phone_number_id_) {
+      status = 400;
+      answer = json::parse(error_body(100, "Unsupported post request"));
+    } else if (call.authorization != "Bearer " + access_token_) {
+      status = 401;
+      answer = json::parse(error_body(190, "Invalid OAuth access token"));
+    } else if (!call.body.is_object() || call.body.value("messaging_product", "") != "whatsapp") {
+      status = 400;
+      answer = json::parse(error_body(100, "Invalid parameter"));
+    } else if (call.type() == "read") {
+      answer = {{"success", true}};
+    } else {
+      call.message_id = "wamid.fake" + std::to_string(next_id_++);
+      answer = {{"messaging_product", "whatsapp"},
+                {"contacts", {{{"input", call.to()}, {"wa_id", digits_of(call.to())}}}},
+                {"messages", {{{"id", call.message_id}}}}};
+    }
+    call.status = status;
+    calls_.push_back(std::move(call));
+    ++generation_;
+  }
+  changed_.notify_all();
+  ServerResponse response{static_cast<http::status>(status), request.version()};
+  response.set(http::field::content_type, "application/json");
+  response.body() = answer.is_discarded() ? std::string("{}") : answer.dump();
+  co_return response;
+}
+
+std::vector<WhatsAppCall> FakeWhatsApp::calls() const {
+  std::lock_guard lock(mutex_);
+  return calls_;
+}
+
+std::vector<WhatsAppCall> FakeWhatsApp::messages_to(const std::string& to) const {
+  std::lock_guard lock(mutex_);
+  std::vector<WhatsAppCall> out;
+  for (const auto& c : calls_) {
+    if (c.status == 200 && c.type() != "read" && digits_of(c.to()) == digits_of(to)) {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> FakeWhatsApp::reads() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> out;
+  for (const auto& c : calls_) {
+    if (c.status == 200 && c.type() == "read") out.push_back(c.body.value("message_id", ""));
+  }
+  return out;
+}
+
+bool FakeWhatsApp::wait_until(const std::function<bool()>& pred,
+                              std::chrono::milliseconds timeout) const {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    std::uint64_t seen;
+    {
+      std::lock_guard lock(mutex_);
+      seen = generation_;
+    }
+    if (pred()) return true;
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) return false;
+    std::unique_lock lock(mutex_);
+    changed_.wait_until(lock, std::min(deadline, now + std::chrono::milliseconds(20)),
+                        [&] { return generation_ != seen; });
+  }
+}
+
+}  // namespace ponte::testing

@@ -1,0 +1,72 @@
+// A fake WhatsApp Cloud API (Graph API) on 127.0.0.1 over real HTTP/1.1:
+// POST /{phone_number_id}/messages with a bearer token, answered as Meta
+// does (a wamid per accepted message, {"success":true} for read receipts,
+// Graph error objects otherwise). It records every call and can fail the
+// next calls on demand. Thread-safe like FakeTelegram: every public member
+// may be called from the test thread.
+#pragma once
+
+#include "tests/support/local_server.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace ponte::testing {
+
+struct WhatsAppCall {
+  std::string phone_number_id;  // from the path
+  std::string authorization;    // the Authorization header as sent
+  nlohmann::json body;          // null when the body was not JSON
+  int status = 0;               // what the fake answered
+  std::string message_id;       // the wamid it returned, if any
+  // Shortcuts into body: "text", "interactive", "template" or "read".
+  std::string type() const;
+  std::string to() const;
+  std::string text() const;  // text.body, interactive.body.text or template name
+};
+
+class FakeWhatsApp {
+ public:
+  FakeWhatsApp(std::string phone_number_id, std::string access_token);
+  ~FakeWhatsApp();
+  FakeWhatsApp(const FakeWhatsApp&) = delete;
+  FakeWhatsApp& operator=(const FakeWhatsApp&) = delete;
+
+  std::string base_url() const;  // the api_base for Ponte's config (no version segment)
+
+  // The next n message calls (read receipts are not counted) get this HTTP
+  // status and body.
+  void fail_next(int n, int status, std::string body);
+  // A Graph error body: {"error":{"message","type","code","fbtrace_id"}}.
+  static std::string error_body(int code, std::string_view message);
+
+  std::vector<WhatsAppCall> calls() const;
+  // Accepted (200) calls that were messages (not read receipts), in order.
+  std::vector<WhatsAppCall> messages_to(const std::string& to) const;
+  // wamids marked as read (accepted calls only).
+  std::vector<std::string> reads() const;
+  bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout) const;
+
+ private:
+  boost::asio::awaitable<ServerResponse> handle(ServerRequest request);
+
+  const std::string phone_number_id_;
+  const std::string access_token_;
+  mutable std::mutex mutex_;
+  mutable std::condition_variable changed_;
+  std::uint64_t generation_ = 0;
+  std::vector<WhatsAppCall> calls_;
+  std::deque<std::pair<int, std::string>> faults_;
+  std::uint64_t next_id_ = 1;
+  std::unique_ptr<LocalServer> server_;  // last: destroyed first
+};
+
+}  // namespace ponte::testing
