@@ -467,7 +467,8 @@ function autosize() {
 // --- start --------------------------------------------------------------------
 
 function start() {
-  const hint = languageHint(navigator.language);
+  // The widget passes the host page's language (?lang=); else the browser's.
+  const hint = languageHint(new URLSearchParams(location.search).get("lang") || navigator.language);
   applyLanguage(hint || "en", RTL_LANGUAGES.has(primaryOf(hint)));
 
   ui.form.addEventListener("submit", (event) => {
