@@ -2,6 +2,7 @@
 
 #include "bot/server/async_commit.hpp"
 #include "bot/server/message_codec.hpp"
+#include "bot/server/whatsapp_window.hpp"
 
 #include <boost/asio/use_awaitable.hpp>
 
@@ -15,7 +16,15 @@ Result<void> queue_outbound(storage::Database& db, const storage::Contact& conta
                             const OutboundMessage& msg, std::string_view kind, std::int64_t now_ms,
                             Queued& out) {
   const bool push = is_push(contact.channel);
-  for (const auto& part : split_for(contact.channel, msg)) {
+  OutboundMessage fitted = msg;
+  if (contact.channel == Channel::whatsapp) {
+    static const WhatsAppConfig kNoTemplates;
+    auto checked = fit_whatsapp_window(out.whatsapp ? *out.whatsapp : kNoTemplates, msg,
+                                       contact.last_inbound_at, now_ms);
+    if (!checked) return checked.error();
+    fitted = std::move(*checked);
+  }
+  for (const auto& part : split_for(contact.channel, fitted)) {
     storage::MessageRow row;
     row.contact_id = contact.id;
     row.direction = storage::Direction::out;
@@ -53,8 +62,9 @@ void dispatch(Services& svc, const storage::Contact& contact, const Queued& queu
 net::awaitable<Result<Queued>> commit_and_dispatch(Services& svc, const storage::Contact& contact,
                                                    DeliverUnit unit) {
   auto queued = std::make_shared<Queued>();
-  storage::Writer::Unit u = [queued, unit = std::move(unit)](storage::Database& db) {
+  storage::Writer::Unit u = [&svc, queued, unit = std::move(unit)](storage::Database& db) {
     *queued = Queued{};  // a unit rolled back and retried starts clean
+    queued->whatsapp = &svc.config.whatsapp;
     return unit(db, *queued);
   };
   auto committed = co_await async_commit(svc.writer, std::move(u), net::use_awaitable);

@@ -21,14 +21,22 @@
 
 namespace ponte::server {
 
-// What queue_outbound produced inside a writer unit.
+// What queue_outbound produced inside a writer unit, and the channel rules
+// it applies (commit_and_dispatch sets them from the configuration).
 struct Queued {
   std::vector<std::int64_t> message_ids;   // transcript rows, in order
   std::vector<storage::OutboxRow> outbox;  // committed rows, ready to send
+  // WhatsApp's window templates and margin. Null: no templates, so outside
+  // the window every WhatsApp message is refused (never sent blindly).
+  const WhatsAppConfig* whatsapp = nullptr;
 };
 
 // Inside a writer unit: queues `msg` for `contact`. `kind` is the transcript
 // kind: "reply" (the bot), "operator", "follow_up", "reminder".
+// WhatsApp: outside the 24-hour window since contact.last_inbound_at the
+// message goes as the template for its language (whatsapp_window.hpp), or
+// nothing is written and the result is Errc::window_closed with a reason to
+// show the operator (HTTP 409).
 Result<void> queue_outbound(storage::Database& db, const storage::Contact& contact,
                             const OutboundMessage& msg, std::string_view kind, std::int64_t now_ms,
                             Queued& out);

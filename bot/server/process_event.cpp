@@ -13,9 +13,11 @@ net::awaitable<Result<TurnOutcome>> process_event(Services& svc, InboundEvent ev
   auto outcome = std::make_shared<TurnOutcome>();
   auto ev = std::make_shared<const InboundEvent>(std::move(event));
   const auto now = svc.clock.now();
-  storage::Writer::Unit unit = [flows, ev, outcome, now](storage::Database& db) {
+  TurnOptions options;
+  options.whatsapp = &svc.config.whatsapp;
+  storage::Writer::Unit unit = [flows, ev, outcome, now, options](storage::Database& db) {
     *outcome = TurnOutcome{};  // a unit rolled back and retried starts clean
-    return run_turn(db, *flows, *ev, now, TurnOptions{}, *outcome);
+    return run_turn(db, *flows, *ev, now, options, *outcome);
   };
   auto committed = co_await async_commit(svc.writer, std::move(unit), net::use_awaitable);
   if (!committed) co_return committed.error();

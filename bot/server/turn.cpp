@@ -102,6 +102,21 @@ Result<void> apply_reachability(storage::Database& db, const InboundEvent& ev, C
   return {};
 }
 
+Result<void> keep_refused(storage::Database& db, ContactId contact, const OutboundMessage& reply,
+                          std::int64_t now_ms, const std::string& reason) {
+  storage::MessageRow row;
+  row.contact_id = contact;
+  row.direction = storage::Direction::out;
+  row.kind = "reply";
+  row.body = encode_outbound(reply);
+  row.status = storage::MessageStatus::failed;
+  row.created_at = now_ms;
+  row.error = reason;
+  auto id = storage::add_message(db, row);
+  if (!id) return id.error();
+  return {};
+}
+
 }  // namespace
 
 std::vector<OutboundMessage> split_for(Channel channel, const OutboundMessage& msg) {
@@ -122,7 +137,13 @@ Result<void> run_turn(storage::Database& db, const engine::FlowSet& flows, const
     out.duplicate = true;
     return {};
   }
-  auto contact = storage::upsert_contact(db, ev.channel, ev.user, ev.chat, ev.display_name, now_ms);
+  // WhatsApp's window runs from when the person wrote, not from when a
+  // (possibly days late) webhook retry arrived.
+  const auto inbound_at = ev.channel == Channel::whatsapp && ev.at != TimePoint{}
+                              ? std::min(now_ms, to_unix_ms(ev.at))
+                              : now_ms;
+  auto contact =
+      storage::upsert_contact(db, ev.channel, ev.user, ev.chat, ev.display_name, inbound_at);
   if (!contact) return contact.error();
   out.contact_id = contact->id;
   if (ev.kind == EventKind::blocked || ev.kind == EventKind::unblocked) {
@@ -165,8 +186,19 @@ Result<void> run_turn(storage::Database& db, const engine::FlowSet& flows, const
   if (auto r = storage::save_session(db, saved); !r) return r;
 
   Queued queued;
+  queued.whatsapp = options.whatsapp;
   for (const auto& reply : step.replies) {
-    if (auto r = queue_outbound(db, *contact, reply, "reply", now_ms, queued); !r) return r;
+    auto r = queue_outbound(db, *contact, reply, "reply", now_ms, queued);
+    if (!r && r.error().code == Errc::window_closed) {
+      // The person's message is still stored and acknowledged (a 5xx would
+      // only make Meta retry it for a week); the refused reply is kept as
+      // failed, with the reason, for the operator.
+      if (auto kept = keep_refused(db, contact->id, reply, now_ms, r.error().message); !kept) {
+        return kept;
+      }
+      continue;
+    }
+    if (!r) return r;
   }
   out.replies = queued.message_ids.size();
   std::move(queued.outbox.begin(), queued.outbox.end(), std::back_inserter(out.outbox));

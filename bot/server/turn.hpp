@@ -9,6 +9,7 @@
 #include "bot/core/message.hpp"
 #include "bot/engine/flow_set.hpp"
 #include "bot/engine/step.hpp"
+#include "bot/server/config.hpp"
 #include "storage/database.hpp"
 #include "storage/repositories.hpp"
 
@@ -33,6 +34,8 @@ struct TurnOutcome {
 struct TurnOptions {
   // A Telegram button acknowledgement is useless after Telegram's 150 s.
   std::chrono::seconds ack_lifetime{120};
+  // WhatsApp's window templates (queue_outbound); null: none configured.
+  const WhatsAppConfig* whatsapp = nullptr;
 };
 
 Result<void> run_turn(storage::Database& db, const engine::FlowSet& flows, const InboundEvent& ev,

@@ -138,11 +138,13 @@ HttpResponse PonteFixture::post_whatsapp(const std::string& body, const std::str
        {"X-Hub-Signature-256", signature ? *signature : wa_signature(body, kWaAppSecret)}});
 }
 
-json PonteFixture::wa_message(const std::string& from, json message) {
+json PonteFixture::wa_message(const std::string& from, json message, std::chrono::seconds age) {
   last_wamid_ = "wamid.in" + std::to_string(next_update_++);
   message["from"] = from;
   message["id"] = last_wamid_;
-  message["timestamp"] = "1767225600";
+  const auto sent = std::chrono::system_clock::now() - age;
+  message["timestamp"] = std::to_string(
+      std::chrono::duration_cast<std::chrono::seconds>(sent.time_since_epoch()).count());
   return {{"object", "whatsapp_business_account"},
           {"entry",
            {{{"id", "WABA1"},

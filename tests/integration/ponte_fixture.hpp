@@ -62,9 +62,10 @@ class PonteFixture {
   // Posts `body` to /whatsapp/webhook with X-Hub-Signature-256 (or `signature`).
   HttpResponse post_whatsapp(const std::string& body, const std::string* signature = nullptr);
   static std::string wa_signature(const std::string& body, const std::string& secret);
-  // One inbound message from `from`; `message` holds type and content.
-  // Returns the notification; its wamid is in last_wamid().
-  nlohmann::json wa_message(const std::string& from, nlohmann::json message);
+  // One inbound message from `from`; `message` holds type and content;
+  // sent `age` ago (a late webhook retry). Its wamid is in last_wamid().
+  nlohmann::json wa_message(const std::string& from, nlohmann::json message,
+                            std::chrono::seconds age = std::chrono::seconds(0));
   nlohmann::json wa_text(const std::string& from, const std::string& text);
   nlohmann::json wa_reply(const std::string& from, const std::string& kind, const std::string& id,
                           const std::string& title);  // kind: button_reply | list_reply

@@ -306,5 +306,56 @@ TEST_F(WhatsAppE2E, AnOperatorFetchesATelegramFileThroughPonte) {
   EXPECT_EQ(ponte.get("/api/files/telegram/AgACAgQAAxkBAAIBY3").status, 401);
 }
 
+// The 24-hour window (issue 4): a message that reaches Ponte a day and a
+// half after it was written (Meta retries for 7 days) is answered with the
+// template for the person's language, or not at all, with the reason kept.
+TEST_F(WhatsAppE2E, OutsideTheWindowTheReplyGoesAsTheLanguagesTemplate) {
+  const std::string phone = "393330000007";
+  ASSERT_EQ(
+      ponte
+          .post_whatsapp(ponte
+                             .wa_message(phone, {{"type", "text"}, {"text", {{"body", "ciao"}}}},
+                                         std::chrono::hours(36))
+                             .dump())
+          .status,
+      200);
+  ASSERT_TRUE(wait_messages(phone, 1)) << ponte.log();
+  const auto sent = ponte.whatsapp().messages_to(phone).front();
+  ASSERT_EQ(sent.type(), "template") << sent.body.dump();
+  EXPECT_EQ(sent.body.value(json::json_pointer("/template/name"), std::string()), "ponte_risposta");
+  EXPECT_EQ(sent.body.value(json::json_pointer("/template/language/code"), std::string()), "it");
+  const auto text = sent.body.dump();
+  EXPECT_NE(text.find("Scegli la tua lingua"), std::string::npos) << text;
+  EXPECT_NE(text.find("1. Italiano"), std::string::npos) << text;  // typed answers still work
+}
+
+TEST_F(WhatsAppE2E, OutsideTheWindowWithoutATemplateTheReplyIsRefusedAndKept) {
+  const std::string phone = "33612345678";  // +33: French, no template configured
+  ASSERT_EQ(
+      ponte
+          .post_whatsapp(ponte
+                             .wa_message(phone, {{"type", "text"}, {"text", {{"body", "bonjour"}}}},
+                                         std::chrono::hours(36))
+                             .dump())
+          .status,
+      200);
+  const auto wamid = ponte.last_wamid();
+  // The read receipt proves the turn ran; no message may follow it.
+  ASSERT_TRUE(ponte.whatsapp().wait_until(
+      [&] {
+        auto r = ponte.whatsapp().reads();
+        return std::find(r.begin(), r.end(), wamid) != r.end();
+      },
+      10s));
+  EXPECT_TRUE(ponte.whatsapp().messages_to(phone).empty());
+  Db db(ponte.database());
+  const auto rows = db.messages(phone);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].direction, storage::Direction::in);
+  EXPECT_EQ(rows[1].status, storage::MessageStatus::failed);
+  ASSERT_TRUE(rows[1].error);
+  EXPECT_NE(rows[1].error->find("\"fr\""), std::string::npos) << *rows[1].error;
+}
+
 }  // namespace
 }  // namespace ponte::testing
