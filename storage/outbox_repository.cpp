@@ -53,15 +53,18 @@ Result<OutboxRow> read_outbox(const Statement& st) {
   return o;
 }
 
-// The transcript row behind an outbox row, if it has one.
+// The transcript row behind an outbox row, if it has one. `error` is why it
+// failed, shown to operators; any other status clears it.
 Result<void> set_transcript_status(Database& db, std::int64_t outbox_id, MessageStatus status,
-                                   const std::optional<std::string>& external_id) {
+                                   const std::optional<std::string>& external_id,
+                                   const std::optional<std::string>& error = std::nullopt) {
   auto st = db.prepare(
-      "UPDATE messages SET status = ?2, external_id = coalesce(?3, external_id) "
+      "UPDATE messages SET status = ?2, external_id = coalesce(?3, external_id), error = ?4 "
       "WHERE id = (SELECT message_id FROM outbox WHERE id = ?1)");
   if (!st) return st.error();
   StatementScope scope(**st);
-  return scope->bind(1, outbox_id).bind(2, to_string(status)).bind(3, external_id).run();
+  scope->bind(1, outbox_id).bind(2, to_string(status)).bind(3, external_id).bind(4, error);
+  return scope->run();
 }
 
 std::string outbox_missing(std::int64_t id) { return "no outbox row " + std::to_string(id); }
@@ -155,18 +158,18 @@ Result<void> mark_outbox_dead(Database& db, std::int64_t id, int attempts, std::
   StatementScope scope(**st);
   scope->bind(1, id).bind(2, std::int64_t{attempts}).bind(3, error);
   if (auto r = run_expecting_row(db, *scope, outbox_missing(id)); !r) return r;
-  return set_transcript_status(db, id, MessageStatus::failed, std::nullopt);
+  return set_transcript_status(db, id, MessageStatus::failed, std::nullopt, std::string(error));
 }
 
 Result<int> kill_pending_outbox(Database& db, ContactId contact_id, std::string_view reason) {
   auto failed = db.prepare(
-      "UPDATE messages SET status = 'failed' WHERE id IN "
+      "UPDATE messages SET status = 'failed', error = ?2 WHERE id IN "
       "(SELECT message_id FROM outbox WHERE contact_id = ?1 AND state = 'pending' "
       "AND message_id IS NOT NULL)");
   if (!failed) return failed.error();
   {
     StatementScope scope(**failed);
-    scope->bind(1, contact_id);
+    scope->bind(1, contact_id).bind(2, reason);
     if (auto r = scope->run(); !r) return r.error();
   }
   auto st = db.prepare(

@@ -6,7 +6,7 @@ namespace ponte::server {
 namespace {
 
 // Template parameters may not hold newlines, tabs or runs of more than
-// four spaces (Meta refuses them with 132018): fold all whitespace.
+// four spaces (Meta refuses the send): fold all whitespace.
 std::string template_parameter(const OutboundMessage& msg) {
   std::string text = msg.text;
   for (std::size_t i = 0; i < msg.choices.size(); ++i) {

@@ -240,12 +240,16 @@ TEST_F(Transcript, ADeadRowIsListedAndRevivedOnce) {
   EXPECT_EQ(dead[0].id, o2);  // newest first
   EXPECT_EQ(dead_outbox(*db_, o2, 10).value().size(), 1u);
   EXPECT_EQ(status_of(m1), MessageStatus::failed);
+  // The operator view says why.
+  EXPECT_EQ(list_messages(*db_, contact_.id, 0, 10).value()[0].error,
+            "Forbidden: bot was blocked by the user");
 
   auto revived = revive_outbox(*db_, o1, 500).value();
   EXPECT_EQ(revived.state, OutboxState::pending);
   EXPECT_EQ(revived.attempts, 0);
   EXPECT_EQ(revived.next_attempt_at, 500);
   EXPECT_EQ(status_of(m1), MessageStatus::queued);
+  EXPECT_FALSE(list_messages(*db_, contact_.id, 0, 10).value()[0].error);
   EXPECT_EQ(dead_outbox(*db_, 0, 10).value().size(), 1u);
   // Pending again: a second retry cannot make a second copy.
   auto again = revive_outbox(*db_, o1, 600);
