@@ -1,6 +1,10 @@
 // Outbound HTTP(S) client. One coroutine owns a connection from acquire() to
-// release(); a reused keep-alive connection that the server closed meanwhile
-// fails at once, so such a request is retried once on a fresh connection.
+// release(). A POST is never written twice: an idle keep-alive connection
+// is checked (peer hang-up, age) before it is reused, and a request is
+// retried on a fresh connection only when writing it failed, never after it
+// was fully written (the server may have acted on it: a second copy would be
+// a second message to the person). Such a failure goes back to the outbox,
+// which retries with backoff: delivery stays at-least-once.
 #include "bot/server/http_client.hpp"
 #include "bot/server/net.hpp"
 
@@ -14,6 +18,8 @@
 
 #include <optional>
 
+#include <poll.h>
+
 namespace ponte::server {
 
 namespace ssl = net::ssl;
@@ -22,9 +28,32 @@ struct HttpClient::Connection {
   std::optional<beast::tcp_stream> tcp;
   std::optional<beast::ssl_stream<beast::tcp_stream>> tls;
   beast::flat_buffer buffer;
+  std::chrono::steady_clock::time_point idle_since{};
 
   beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *tcp; }
 };
+
+namespace {
+
+// Servers close idle keep-alive connections after some seconds (nginx: 75 s
+// by default); one idle longer than this is not trusted with a request.
+constexpr auto kMaxIdle = std::chrono::seconds(30);
+
+// Whether an idle connection can still carry a request: the peer has not
+// hung up (POLLRDHUP sees a FIN even behind unread bytes), and a plain HTTP
+// connection has no stray bytes waiting. TLS may hold post-handshake
+// records (session tickets), which are normal.
+bool usable_idle(HttpClient::Connection& conn, std::chrono::steady_clock::time_point now) {
+  if (now - conn.idle_since > kMaxIdle) return false;
+  pollfd p{};
+  p.fd = conn.lowest().socket().native_handle();
+  p.events = POLLIN | POLLRDHUP;
+  if (::poll(&p, 1, 0) < 0) return false;
+  if (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) return false;
+  return !(p.revents & POLLIN) || conn.tls.has_value();
+}
+
+}  // namespace
 
 std::string Url::origin() const { return scheme + "://" + host + ":" + std::to_string(port); }
 
@@ -133,9 +162,11 @@ net::awaitable<Result<std::unique_ptr<HttpClient::Connection>>> HttpClient::acqu
     {
       std::lock_guard lock(mutex_);
       auto& pool = pools_[key];
-      if (!pool.idle.empty()) {
+      const auto now = std::chrono::steady_clock::now();
+      while (!pool.idle.empty()) {
         auto conn = std::move(pool.idle.back());
         pool.idle.pop_back();
+        if (!usable_idle(*conn, now)) continue;  // closed here, costs nothing
         ++pool.active;
         reused = true;
         co_return conn;
@@ -166,7 +197,10 @@ void HttpClient::release(const Url& url, std::unique_ptr<Connection> conn, bool 
     std::lock_guard lock(mutex_);
     auto& pool = pools_[url.origin()];
     --pool.active;
-    if (conn && reusable) pool.idle.push_back(std::move(conn));
+    if (conn && reusable) {
+      conn->idle_since = std::chrono::steady_clock::now();
+      pool.idle.push_back(std::move(conn));
+    }
     if (!pool.waiters.empty()) {
       wake = std::move(pool.waiters.front());
       pool.waiters.pop_front();
@@ -193,13 +227,14 @@ net::awaitable<std::pair<boost::system::error_code, bool>> exchange(
     std::chrono::steady_clock::time_point deadline) {
   // One deadline for writing and reading: a slow peer cannot stretch a
   // request to twice request_timeout.
+  // The bool says whether the request may be sent again: only when it was
+  // not completely written (a server cannot act on half a request).
   lowest.expires_at(deadline);
   auto [wec, wn] = co_await http::async_write(stream, req, use_nothrow);
-  if (wec) co_return std::pair{wec, false};
+  if (wec) co_return std::pair{wec, wec != beast::error::timeout};
   lowest.expires_at(deadline);
   auto [rec, rn] = co_await http::async_read(stream, buffer, parser, use_nothrow);
-  // Nothing received at all: the peer closed an idle connection; safe to retry.
-  co_return std::pair{rec, rec && !parser.got_some()};
+  co_return std::pair{rec, false};
 }
 
 }  // namespace
@@ -242,16 +277,12 @@ net::awaitable<Result<HttpResponse>> HttpClient::send(Url url, http::request<htt
     } else {
       outcome = co_await exchange(*conn->tcp, conn->lowest(), conn->buffer, req, parser, deadline);
     }
-    const auto [ec, nothing_received] = outcome;
+    const auto [ec, unsent] = outcome;
     if (ec) {
       release(url, nullptr, false);
-      // Retried only on a reused connection that the peer had closed before
-      // reading anything (eof or reset, not a timeout): a keep-alive race.
-      // A connection that timed out may have delivered the request, and a
-      // second copy would be a second message to the person.
-      const bool closed_idle = ec == http::error::end_of_stream || ec == net::error::eof ||
-                               ec == net::error::connection_reset;
-      if (reused && nothing_received && closed_idle) continue;
+      // A reused connection that died under a write that did not complete:
+      // the keep-alive race the idle check did not catch. Safe to resend.
+      if (reused && unsent) continue;
       co_return fail(ec == beast::error::timeout ? Errc::timeout : Errc::unavailable,
                      what + "/...: " + ec.message());
     }

@@ -71,8 +71,9 @@ class HttpClient {
   // Drops idle connections (shutdown).
   void close_idle();
 
+  struct Connection;  // a pooled keep-alive connection (http_client.cpp)
+
  private:
-  struct Connection;
   struct Pool {
     std::vector<std::unique_ptr<Connection>> idle;
     std::size_t active = 0;

@@ -5,6 +5,7 @@
 // requests on its own io_context with a hard limit; waiting is polling.
 #include "bot/server/http_client.hpp"
 #include "bot/server/net.hpp"
+#include "tests/support/fake_telegram.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/test_pki.hpp"
 #include "tests/support/tls_server.hpp"
@@ -287,6 +288,31 @@ TEST_F(HttpsClient, RefusedConnectionIsUnavailableAtOnce) {
     expect_error(out, Errc::unavailable, "connect");
     EXPECT_LT(out.elapsed, kPromptly);
   }
+}
+
+// Issue 4: a keep-alive connection the server closed while it sat idle is
+// noticed before it is reused, so the request goes out once, on a new
+// connection, and succeeds; it is neither lost nor sent twice.
+TEST_F(HttpsClient, AnIdleConnectionTheServerClosedIsNotReused) {
+  testing::FakeTelegram fake;
+  HttpClient client(ioc.get_executor(), options());
+  const auto url = fake.base_url() + "/bot123";
+
+  auto first = post(client, url, R"({"chat_id":1,"text":"uno"})");
+  ASSERT_TRUE(first.result && *first.result);
+  // Closes the idle connection too; on loopback its FIN is in this side's
+  // socket by the time close() returns.
+  fake.close_listener();
+  fake.reopen_listener();
+  auto second = post(client, url, R"({"chat_id":1,"text":"due"})");
+
+  ASSERT_TRUE(second.result);
+  ASSERT_TRUE(*second.result) << second.result->error().message;
+  EXPECT_EQ((*second.result)->status, 200);
+  const auto texts = fake.texts_to(1);
+  ASSERT_EQ(texts.size(), 2u);
+  EXPECT_EQ(texts[1], "due");
+  EXPECT_EQ(fake.connections_accepted(), 2u);
 }
 
 }  // namespace
