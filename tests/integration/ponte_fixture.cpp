@@ -10,7 +10,9 @@ namespace ponte::testing {
 
 using nlohmann::json;
 
-PonteFixture::PonteFixture()
+PonteFixture::PonteFixture() : PonteFixture(json::object()) {}
+
+PonteFixture::PonteFixture(const json& patch)
     : telegram_(std::make_unique<FakeTelegram>()),
       whatsapp_(std::make_unique<FakeWhatsApp>(kWaPhoneId, kWaToken)),
       dir_("ponte-it"),
@@ -18,7 +20,7 @@ PonteFixture::PonteFixture()
   std::random_device rd;
   next_update_ = 700'000'000 + static_cast<std::int64_t>(rd() % 100'000'000);
   port_ = free_port();
-  const json config = {
+  json config = {
       {"listen", "127.0.0.1:" + std::to_string(port_)},
       {"data_dir", data_.string()},
       {"flows_dir", std::string(PONTE_SOURCE_DIR) + "/flows"},
@@ -49,6 +51,7 @@ PonteFixture::PonteFixture()
         {"request_timeout_ms", 2000},
         {"connect_timeout_ms", 1000}}},
   };
+  config.merge_patch(patch);
   config_ = dir_ / "ponte.json";
   std::ofstream(config_) << config.dump(2);
 }

@@ -34,6 +34,8 @@ class PonteFixture {
  public:
   // Starts a fake Telegram API and writes a config into a temp dir.
   PonteFixture();
+  // `patch` is merged into the test configuration (JSON merge patch).
+  explicit PonteFixture(const nlohmann::json& patch);
   ~PonteFixture();
 
   // Starts ponte (again, on the same data) and waits for /healthz.
