@@ -111,6 +111,33 @@ test("keyboard: Escape closes the panel and gives focus back to the launcher", a
   await context.close();
 });
 
+test("Arabic turns the chat inside the widget right to left", async () => {
+  const context = await browser.newContext(phone);
+  const page = await context.newPage();
+  const chat = await openChat(page);
+  await chat.getByRole("button", { name: "العربية" }).click();
+  const frame = page.frame({ url: /embed=1/ });
+  await frame.waitForFunction(() => document.documentElement.dir === "rtl", null, { timeout: 10000 });
+  assert.equal(await frame.evaluate(() => document.documentElement.lang), "ar");
+  // The live region that announces new messages to screen readers is there.
+  assert.equal(await frame.locator("[aria-live=polite]").count(), 1);
+  await context.close();
+});
+
+test("a site that is not configured cannot frame the chat", async () => {
+  // Same server, another origin: localhost is not 127.0.0.1.
+  const context = await browser.newContext(phone);
+  const page = await context.newPage();
+  await page.goto(hostUrl.replace("127.0.0.1", "localhost") + "/");
+  await page.getByRole("button", { name: "Chat with us" }).click();
+  const iframe = page.locator('iframe[title="Ponte help line"]');
+  await iframe.waitFor();
+  const frame = await (await iframe.elementHandle()).contentFrame();
+  await frame.waitForLoadState();
+  assert.equal(await frame.locator("#log").count(), 0, "the chat rendered inside a foreign site");
+  await context.close();
+});
+
 test("only the configured origins may frame the chat", async () => {
   const res = await fetch(ponte.url + "/?embed=1");
   const csp = res.headers.get("content-security-policy");
