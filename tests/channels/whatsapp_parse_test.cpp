@@ -24,7 +24,9 @@ TEST(WhatsAppParse, TextMessage) {
   const auto& ev = p.events[0];
   EXPECT_EQ(ev.channel, Channel::whatsapp);
   EXPECT_EQ(ev.external_id, "wamid.HBgMMzkzMzMxMjM0NTY3FQIAEhggQTNBNjU5OUFFRTAzODEwMTQ0RgA=");
-  EXPECT_EQ(ev.user, "393331234567");
+  // Keyed by the BSUID, which survives a switch to a username; replies go
+  // to the number while it is known.
+  EXPECT_EQ(ev.user, "IT.13491208655302741918");
   EXPECT_EQ(ev.chat, "393331234567");
   EXPECT_EQ(ev.kind, EventKind::text);
   EXPECT_EQ(ev.text, "Ciao, ho bisogno di aiuto per il permesso di soggiorno — è scaduto ieri.");

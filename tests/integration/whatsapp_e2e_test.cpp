@@ -357,5 +357,39 @@ TEST_F(WhatsAppE2E, OutsideTheWindowWithoutATemplateTheReplyIsRefusedAndKept) {
   EXPECT_NE(rows[1].error->find("\"fr\""), std::string::npos) << *rows[1].error;
 }
 
+// A person who adopts a WhatsApp username stops showing their number; the
+// business-scoped user id keeps them the same contact with the same history.
+TEST_F(WhatsAppE2E, APersonIsKeyedByTheirBsuidAndReachedByNumberWhileKnown) {
+  const std::string phone = "393330000008", bsuid = "IT.55501230000008";
+  auto first = ponte.wa_text(phone, "ciao");
+  first["entry"][0]["changes"][0]["value"]["messages"][0]["from_user_id"] = bsuid;
+  ASSERT_EQ(ponte.post_whatsapp(first.dump()).status, 200);
+  ASSERT_TRUE(wait_messages(phone, 1)) << ponte.log();
+
+  auto later = ponte.wa_text(phone, "menu");
+  auto& message = later["entry"][0]["changes"][0]["value"]["messages"][0];
+  message.erase("from");
+  message["from_user_id"] = bsuid;
+  later["entry"][0]["changes"][0]["value"]["contacts"][0].erase("wa_id");
+  ASSERT_EQ(ponte.post_whatsapp(later.dump()).status, 200);
+  ASSERT_TRUE(ponte.whatsapp().wait_until(
+      [&] {
+        for (const auto& c : ponte.whatsapp().calls()) {
+          if (c.status == 200 && c.type() != "read" && c.to() == bsuid) return true;
+        }
+        return false;
+      },
+      10s))
+      << ponte.log();
+  Db db(ponte.database());
+  EXPECT_FALSE(db.contact(phone));
+  auto contact = db.contact(bsuid);
+  ASSERT_TRUE(contact);
+  EXPECT_EQ(contact->chat_id, bsuid);
+  std::size_t inbound = 0;
+  for (const auto& m : db.messages(bsuid)) inbound += m.direction == storage::Direction::in;
+  EXPECT_EQ(inbound, 2u);
+}
+
 }  // namespace
 }  // namespace ponte::testing

@@ -157,11 +157,13 @@ void read_message(const json& value, const json& message, Parsed& out) {
   ev.external_id = string_member(message, "id");
   const std::string from = string_member(message, "from");
   const std::string from_user_id = string_member(message, "from_user_id");
-  // Since 2026 a person with a username may come without a phone number:
-  // the business-scoped user id is then the only address.
-  ev.user = from.empty() ? from_user_id : from;
+  // The person is their business-scoped user id (BSUID) when the webhook
+  // carries one (every webhook since April 2026): it stays the same when a
+  // person adopts a username and stops showing their number. Replies go to
+  // the phone number while it is known, else to the BSUID.
+  ev.user = from_user_id.empty() ? from : from_user_id;
+  ev.chat = from.empty() ? from_user_id : from;
   if (ev.external_id.empty() || ev.user.empty()) return;
-  ev.chat = ev.user;
   ev.at = TimePoint(std::chrono::seconds(seconds_of(message, "timestamp")));
   ev.display_name = profile_name(value, from, from_user_id);
   ev.language_hint = language_from_phone(from);

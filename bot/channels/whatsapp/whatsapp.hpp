@@ -66,8 +66,8 @@ struct Parsed {
 // not {"object":"whatsapp_business_account","entry":[...]}; anything inside
 // that Ponte does not use (unknown keys, system/order/unsupported messages,
 // messages without id or sender) is skipped, so an empty Parsed is normal.
-// Events: external_id = wamid; user = chat = `from` (phone as given, else
-// from_user_id); display_name = contacts[].profile.name; language_hint =
+// Events: external_id = wamid; user = from_user_id (the BSUID), else
+// `from`; chat = `from` (phone as given), else from_user_id; display_name = contacts[].profile.name; language_hint =
 // first guess from the phone's country code (may be empty). Button and list
 // replies whose id decodes as a choice ref become EventKind::choice, else
 // text with the title. Media, location, contacts and reactions become
