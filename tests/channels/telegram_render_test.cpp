@@ -69,6 +69,30 @@ TEST(TelegramRender, LabelsAreNotHtmlEscaped) {
   EXPECT_EQ(body["reply_markup"]["inline_keyboard"][0][0]["text"], "Sì & <no>");
 }
 
+// Issue 4: Arabic, emoji and very long labels keep every character (Telegram
+// wraps a long button label itself), and Arabic text with markup-like
+// characters is escaped without breaking its UTF-8.
+TEST(TelegramRender, ArabicEmojiAndVeryLongLabelsArriveWhole) {
+  OutboundMessage m;
+  m.text = "مرحبا <أحمد> & 👋🏽 اختر:";
+  m.lang = "ar";
+  m.rtl = true;
+  m.choice_token = "t1";
+  std::string long_label;
+  for (int i = 0; i < 40; ++i) long_label += "تصريح الإقامة ";
+  m.choices = {{"permit", long_label},
+               {"health", "🏥 الصحة"},
+               {"family", "👨‍👩‍👧 لمّ الشمل"}};
+  const auto body = json::parse(render(m, "1").body);
+  EXPECT_EQ(body["text"], "مرحبا &lt;أحمد&gt; &amp; 👋🏽 اختر:");
+  const auto& keyboard = body["reply_markup"]["inline_keyboard"];
+  ASSERT_EQ(keyboard.size(), 3u);
+  EXPECT_EQ(keyboard[0][0]["text"], long_label);
+  EXPECT_EQ(keyboard[1][0]["text"], "🏥 الصحة");
+  EXPECT_EQ(keyboard[2][0]["text"],
+            "👨‍👩‍👧 لمّ الشمل");  // one ZWJ family, not three people
+}
+
 TEST(TelegramRender, RefOverSixtyFourBytesFallsBackToNumberedText) {
   auto m = menu();
   m.choice_token = std::string(40, 't');
