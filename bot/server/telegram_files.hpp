@@ -1,6 +1,7 @@
-// Fetching a file a person sent on Telegram, for the operator view: the
-// transcript keeps only the file id; getFile turns it into a download path,
-// then the file is read through the same HTTPS client as every API call.
+// Fetching a file a person sent, for the operator view: the transcript keeps
+// only the platform's file id (Telegram getFile, WhatsApp media id), which
+// is turned into a download and read through the same HTTPS client as every
+// API call.
 #pragma once
 
 #include "bot/core/error.hpp"
@@ -24,5 +25,12 @@ struct FetchedFile {
 boost::asio::awaitable<Result<FetchedFile>> fetch_telegram_file(HttpClient& http,
                                                                 const TelegramConfig& telegram,
                                                                 std::string file_id);
+
+// The same for a WhatsApp media id (image, voice note, document...): Graph
+// gives a download URL valid for 5 minutes, read with the bearer token.
+// `file_path` is "<media_id>". Meta keeps media 7 days: later, not_found.
+boost::asio::awaitable<Result<FetchedFile>> fetch_whatsapp_media(HttpClient& http,
+                                                                 const WhatsAppConfig& whatsapp,
+                                                                 std::string media_id);
 
 }  // namespace ponte::server

@@ -117,3 +117,28 @@ TEST(WhatsAppClassify, LongReasonIsCutAtACharacterBoundary) {
 
 }  // namespace
 }  // namespace ponte::channels::whatsapp
+
+namespace ponte::channels::whatsapp {
+namespace {
+
+TEST(WhatsAppMedia, InfoGivesTheDownloadUrl) {
+  const auto info =
+      media_info(200, R"({"url":"https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1",
+              "mime_type":"image/jpeg","sha256":"x","file_size":303833,"id":"1479537139650973",
+              "messaging_product":"whatsapp"})");
+  ASSERT_TRUE(info) << info.error().message;
+  EXPECT_EQ(info->url, "https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1");
+  EXPECT_EQ(info->mime_type, "image/jpeg");
+}
+
+TEST(WhatsAppMedia, ErrorsSayWhetherToTryAgain) {
+  EXPECT_EQ(media_info(404, R"({"error":{"code":100}})").error().code, Errc::not_found);
+  EXPECT_EQ(media_info(400, R"({"error":{"code":100}})").error().code, Errc::not_found);
+  EXPECT_EQ(media_info(503, "").error().code, Errc::unavailable);
+  EXPECT_EQ(media_info(0, "").error().code, Errc::unavailable);
+  EXPECT_EQ(media_info(200, R"({"url":"file:///etc/passwd"})").error().code, Errc::parse);
+  EXPECT_EQ(media_info(200, "not json").error().code, Errc::parse);
+}
+
+}  // namespace
+}  // namespace ponte::channels::whatsapp

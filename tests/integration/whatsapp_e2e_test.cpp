@@ -306,6 +306,23 @@ TEST_F(WhatsAppE2E, AnOperatorFetchesATelegramFileThroughPonte) {
   EXPECT_EQ(ponte.get("/api/files/telegram/AgACAgQAAxkBAAIBY3").status, 401);
 }
 
+TEST_F(WhatsAppE2E, AnOperatorFetchesWhatsAppMediaThroughPonte) {
+  auto file = ponte.admin_get("/api/files/whatsapp/1479537139650973");
+  ASSERT_EQ(file.status, 200) << file.body;
+  EXPECT_EQ(file.body, FakeWhatsApp::media_content("1479537139650973"));
+  EXPECT_NE(file.headers["content-disposition"].find("attachment"), std::string::npos);
+  // Both the description and the download were asked with the bearer token.
+  std::size_t authorized_gets = 0;
+  for (const auto& c : ponte.whatsapp().calls()) {
+    authorized_gets +=
+        c.status == 200 && c.body.is_null() && c.authorization == std::string("Bearer ") + kWaToken;
+  }
+  EXPECT_EQ(authorized_gets, 2u);
+  EXPECT_EQ(ponte.admin_get("/api/files/whatsapp/404404").status, 404);
+  EXPECT_EQ(ponte.admin_get("/api/files/whatsapp/not-a-number").status, 400);
+  EXPECT_EQ(ponte.get("/api/files/whatsapp/1479537139650973").status, 401);
+}
+
 // The 24-hour window (issue 4): a message that reaches Ponte a day and a
 // half after it was written (Meta retries for 7 days) is answered with the
 // template for the person's language, or not at all, with the reason kept.

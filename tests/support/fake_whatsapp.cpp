@@ -73,6 +73,7 @@ boost::asio::awaitable<ServerResponse> FakeWhatsApp::handle(ServerRequest reques
   if (call.body.is_discarded()) call.body = nullptr;
   int status = 200;
   json answer;
+  if (request.method() == http::verb::get) co_return media(request, std::move(call));
   {
     std::lock_guard lock(mutex_);
     const std::string suffix = "/messages";
@@ -109,6 +110,45 @@ boost::asio::awaitable<ServerResponse> FakeWhatsApp::handle(ServerRequest reques
   response.set(http::field::content_type, "application/json");
   response.body() = answer.is_discarded() ? std::string("{}") : answer.dump();
   co_return response;
+}
+
+std::string FakeWhatsApp::media_content(std::string_view media_id) {
+  return "JPEG-fake " + std::string(media_id);
+}
+
+// GET /{media_id} describes a media file; GET /media-download/{id} is the
+// download it points to. Both want the bearer token; id "404404" is gone.
+ServerResponse FakeWhatsApp::media(const ServerRequest& request, WhatsAppCall call) {
+  const std::string target(request.target());
+  constexpr std::string_view kDownload = "/media-download/";
+  const bool download = target.starts_with(kDownload);
+  const std::string id = target.substr(download ? kDownload.size() : 1);
+  ServerResponse response{http::status::ok, request.version()};
+  response.set(http::field::content_type, "application/json");
+  if (call.authorization != "Bearer " + access_token_) {
+    response.result(http::status::unauthorized);
+    response.body() = error_body(190, "Invalid OAuth access token");
+  } else if (id.empty() || id == "404404") {
+    response.result(http::status::not_found);
+    response.body() = error_body(100, "Unsupported get request");
+  } else if (download) {
+    response.set(http::field::content_type, "image/jpeg");
+    response.body() = media_content(id);
+  } else {
+    response.body() = json{
+        {"messaging_product", "whatsapp"},
+        {"url", base_url() + std::string(kDownload) + id},
+        {"mime_type", "image/jpeg"},
+        {"id", id}}.dump();
+  }
+  call.status = static_cast<int>(response.result_int());
+  {
+    std::lock_guard lock(mutex_);
+    calls_.push_back(std::move(call));
+    ++generation_;
+  }
+  changed_.notify_all();
+  return response;
 }
 
 std::vector<WhatsAppCall> FakeWhatsApp::calls() const {

@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ponte::testing {
@@ -45,6 +46,9 @@ class FakeWhatsApp {
   // The next n message calls (read receipts are not counted) get this HTTP
   // status and body.
   void fail_next(int n, int status, std::string body);
+  // GET /{media_id} answers {"url": <base>/media-download/{id}, ...}; that
+  // URL answers these bytes. Media id "404404" is unknown (404).
+  static std::string media_content(std::string_view media_id);
   // A Graph error body: {"error":{"message","type","code","fbtrace_id"}}.
   static std::string error_body(int code, std::string_view message);
 
@@ -57,6 +61,7 @@ class FakeWhatsApp {
 
  private:
   boost::asio::awaitable<ServerResponse> handle(ServerRequest request);
+  ServerResponse media(const ServerRequest& request, WhatsAppCall call);
 
   const std::string phone_number_id_;
   const std::string access_token_;

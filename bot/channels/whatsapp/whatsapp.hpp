@@ -67,9 +67,9 @@ struct Parsed {
 // that Ponte does not use (unknown keys, system/order/unsupported messages,
 // messages without id or sender) is skipped, so an empty Parsed is normal.
 // Events: external_id = wamid; user = from_user_id (the BSUID), else
-// `from`; chat = `from` (phone as given), else from_user_id; display_name = contacts[].profile.name; language_hint =
-// first guess from the phone's country code (may be empty). Button and list
-// replies whose id decodes as a choice ref become EventKind::choice, else
+// `from`; chat = `from` (phone as given), else from_user_id; display_name =
+// contacts[].profile.name; language_hint = first guess from the phone's country code (may be
+// empty). Button and list replies whose id decodes as a choice ref become EventKind::choice, else
 // text with the title. Media, location, contacts and reactions become
 // EventKind::media with the caption, coordinates, contact names and phones,
 // or the emoji as text.
@@ -105,6 +105,18 @@ ApiCall mark_read(std::string_view message_id);
 // the only kind of message allowed outside the 24-hour window.
 ApiCall render_template(std::string_view to, std::string_view name, std::string_view lang,
                         const std::vector<std::string>& params);
+
+// A media id from a webhook (MediaItem::media_id) as Graph describes it:
+// GET {api_base}/{media_id} with the bearer token answers {"url",
+// "mime_type", ...}; the url expires in 5 minutes and is downloaded with
+// the same token. Errc::not_found for 400/404 (unknown, or older than the
+// 7 days Meta keeps media), Errc::unavailable for 429/5xx/no reply,
+// Errc::parse for anything else.
+struct MediaInfo {
+  std::string url;
+  std::string mime_type;
+};
+Result<MediaInfo> media_info(int http_status, std::string_view body);
 
 // Classifies a Graph API reply, by error.code first, then HTTP status:
 // 2xx with messages[0].id (external_id) or success:true -> sent;

@@ -4,6 +4,7 @@
 //   GET  /api/outbox/dead?before=ID&limit=N  dead-lettered sends, newest first
 //   POST /api/outbox/{id}/retry              queue a dead send again
 //   GET  /api/files/telegram/{file_id}       a file a person sent (attachment)
+//   GET  /api/files/whatsapp/{media_id}      the same for WhatsApp media
 #include "bot/core/log.hpp"
 #include "bot/server/async_commit.hpp"
 #include "bot/server/handlers/handlers.hpp"
@@ -53,8 +54,8 @@ http::status status_for(Errc code) {
   switch (code) {
     case Errc::not_found: return http::status::not_found;
     case Errc::conflict: return http::status::conflict;
-    case Errc::invalid:
-    case Errc::parse: return http::status::bad_request;
+    case Errc::invalid: return http::status::bad_request;
+    case Errc::parse: return http::status::bad_gateway;  // the platform answered oddly
     case Errc::timeout: return http::status::gateway_timeout;
     case Errc::unavailable: return http::status::bad_gateway;
     default: return http::status::service_unavailable;
@@ -148,10 +149,16 @@ boost::asio::awaitable<Reply> handle_outbox_retry(Services& svc, RequestContext&
   co_return Reply{json_ok(ctx.request, outbox_json(*revived))};
 }
 
-boost::asio::awaitable<Reply> handle_telegram_file(Services& svc, RequestContext& ctx,
-                                                   std::string_view file_id) {
+boost::asio::awaitable<Reply> handle_file(Services& svc, RequestContext& ctx, Channel channel,
+                                          std::string_view file_id) {
   if (auto refused = refuse_unless_admin(svc, ctx)) co_return std::move(*refused);
-  auto file = co_await fetch_telegram_file(svc.http, svc.config.telegram, std::string(file_id));
+  std::optional<Result<FetchedFile>> fetched;
+  if (channel == Channel::whatsapp) {
+    fetched = co_await fetch_whatsapp_media(svc.http, svc.config.whatsapp, std::string(file_id));
+  } else {
+    fetched = co_await fetch_telegram_file(svc.http, svc.config.telegram, std::string(file_id));
+  }
+  auto& file = *fetched;
   if (!file) {
     log::warn("files.fetch_failed", {{"req", ctx.id}, {"error", file.error().message}});
     co_return Reply{json_error(ctx.request, status_for(file.error().code), file.error().message)};

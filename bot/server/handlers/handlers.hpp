@@ -24,8 +24,9 @@ std::optional<Reply> refuse_unless_admin(Services& svc, RequestContext& ctx);
 boost::asio::awaitable<Reply> handle_outbox_dead(Services& svc, RequestContext& ctx);
 boost::asio::awaitable<Reply> handle_outbox_retry(Services& svc, RequestContext& ctx,
                                                   std::string_view id);
-boost::asio::awaitable<Reply> handle_telegram_file(Services& svc, RequestContext& ctx,
-                                                   std::string_view file_id);
+// A file a person sent on `channel` (telegram: file id, whatsapp: media id).
+boost::asio::awaitable<Reply> handle_file(Services& svc, RequestContext& ctx, Channel channel,
+                                          std::string_view file_id);
 boost::asio::awaitable<Reply> handle_health(Services& svc, RequestContext& ctx);
 // Embedded pages and scripts; `embed_origins` may frame them (CSP).
 Reply handle_static(RequestContext& ctx, std::string_view embed_origins);

@@ -10,7 +10,7 @@ namespace http = boost::beast::http;
 
 namespace {
 
-// /api/outbox/dead, /api/outbox/{id}/retry, /api/files/telegram/{file_id}.
+// /api/outbox/dead, /api/outbox/{id}/retry, /api/files/{telegram|whatsapp}/{id}.
 boost::asio::awaitable<Reply> route_admin(Services& svc, RequestContext& ctx, bool get, bool post) {
   std::string_view path = ctx.path;
   if (path == "/api/outbox/dead") {
@@ -18,7 +18,8 @@ boost::asio::awaitable<Reply> route_admin(Services& svc, RequestContext& ctx, bo
     co_return co_await handle_outbox_dead(svc, ctx);
   }
   constexpr std::string_view kOutbox = "/api/outbox/", kRetry = "/retry",
-                             kFile = "/api/files/telegram/";
+                             kTelegramFile = "/api/files/telegram/",
+                             kWhatsAppFile = "/api/files/whatsapp/";
   if (path.starts_with(kOutbox) && path.ends_with(kRetry) &&
       path.size() > kOutbox.size() + kRetry.size()) {
     if (!post)
@@ -26,9 +27,13 @@ boost::asio::awaitable<Reply> route_admin(Services& svc, RequestContext& ctx, bo
     co_return co_await handle_outbox_retry(
         svc, ctx, path.substr(kOutbox.size(), path.size() - kOutbox.size() - kRetry.size()));
   }
-  if (path.starts_with(kFile) && path.size() > kFile.size()) {
+  const bool telegram_file = path.starts_with(kTelegramFile) && path.size() > kTelegramFile.size();
+  const bool whatsapp_file = path.starts_with(kWhatsAppFile) && path.size() > kWhatsAppFile.size();
+  if (telegram_file || whatsapp_file) {
     if (!get) co_return Reply{json_error(ctx.request, http::status::method_not_allowed, "use GET")};
-    co_return co_await handle_telegram_file(svc, ctx, path.substr(kFile.size()));
+    const auto id = path.substr((telegram_file ? kTelegramFile : kWhatsAppFile).size());
+    co_return co_await handle_file(svc, ctx, telegram_file ? Channel::telegram : Channel::whatsapp,
+                                   id);
   }
   co_return Reply{json_error(ctx.request, http::status::not_found, "not found")};
 }
