@@ -71,7 +71,8 @@ struct HandoffNode {
   std::string topic;
   Priority priority = Priority::normal;
   std::string reason;
-  std::string text;  // confirmation key, rendered by the server with {position}
+  std::string text;     // confirmation key, rendered by the server with {position}
+  std::string summary;  // catalog key for the case summary; empty = automatic
   std::string next;
 };
 struct EndNode {

@@ -53,6 +53,7 @@ LoadReport load_flow_set(const std::filesystem::path& flows_dir,
   validate(*set, st);
   build_commands(*set, st);
   build_search(*set, st);
+  check_paths(*set, st);
 
   LoadReport report;
   report.problems = std::move(st.problems);

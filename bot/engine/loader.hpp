@@ -31,6 +31,8 @@ void validate(FlowSet& set, LoadState& st);
 // (validate_global.cpp).
 void build_commands(FlowSet& set, LoadState& st);
 void build_search(FlowSet& set, LoadState& st);
+// Loops that never wait, dead ends, labels too long (validate_paths.cpp).
+void check_paths(FlowSet& set, LoadState& st);
 
 // "a/b/c.json" shown relative to how the directory was given.
 std::string shown_path(const std::filesystem::path& dir, const std::filesystem::path& file);

@@ -225,3 +225,17 @@ StepResult step(const FlowSet& flows, ConversationState state, const InboundEven
 }
 
 }  // namespace ponte::engine
+
+namespace ponte::engine {
+
+StepResult start_flow(const FlowSet& flows, ConversationState state, std::string_view flow_id,
+                      std::string_view language_hint, TimePoint now) {
+  Run run(flows, std::move(state), now);
+  run.decide_language(language_hint);
+  run.clear_session();
+  run.enter(flow_id);
+  drive(run);
+  return run.finish();
+}
+
+}  // namespace ponte::engine

@@ -64,4 +64,10 @@ struct StepResult {
 StepResult step(const FlowSet& flows, ConversationState state, const InboundEvent& event,
                 TimePoint now);
 
+// Starts flow `flow_id` at its start node, as a trigger keyword would, and
+// runs it until it waits (for the chat simulator and conversation tests).
+// An unknown flow ends at the safe place with a note.
+StepResult start_flow(const FlowSet& flows, ConversationState state, std::string_view flow_id,
+                      std::string_view language_hint, TimePoint now);
+
 }  // namespace ponte::engine

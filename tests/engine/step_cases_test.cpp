@@ -81,6 +81,7 @@ json effect_json(const Effect& e) {
            {{"topic", h.topic},
             {"priority", std::string(to_string(h.priority))},
             {"reason", h.reason},
+            {"summary", h.summary},
             {"text_key", h.text_key},
             {"lang", h.lang},
             {"reply_index", h.reply_index}}}};
