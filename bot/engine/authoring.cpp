@@ -138,10 +138,11 @@ std::optional<std::string> graph(const FlowSet& flows, std::string_view flow_id,
                         : "digraph \"" + escape(flow->id, format) + "\" {\n  node [shape=box];\n";
   std::vector<std::string> other_flows;
   for (const auto& node : flow->nodes) {
-    std::string label = node.id + " [" + std::string(node_kind(node.kind).name) + "]";
+    std::string label =
+        escape(node.id + " [" + std::string(node_kind(node.kind).name) + "]", format);
     if (const std::string text = shown(flows, lang, text_key(node)); !text.empty()) {
-      label += mermaid ? "<br/>" : "\\n";
-      label += text;
+      label += mermaid ? "<br/>" : "\\n";  // a line break in either
+      label += escape(text, format);
     }
     if (node.id == flow->start) label = "▶ " + label;
     const std::string shape_open = node.kind == NodeKind::choice || node.kind == NodeKind::question
@@ -153,10 +154,9 @@ std::optional<std::string> graph(const FlowSet& flows, std::string_view flow_id,
                                     : node.kind == NodeKind::end ? "])"
                                                                  : "]";
     if (mermaid) {
-      out += "  " + safe_id(node.id) + shape_open + "\"" + escape(label, format) + "\"" +
-             shape_close + "\n";
+      out += "  " + safe_id(node.id) + shape_open + "\"" + label + "\"" + shape_close + "\n";
     } else {
-      out += "  \"" + escape(node.id, format) + "\" [label=\"" + escape(label, format) + "\"" +
+      out += "  \"" + escape(node.id, format) + "\" [label=\"" + label + "\"" +
              (node.kind == NodeKind::choice || node.kind == NodeKind::question ? ", shape=hexagon"
               : node.kind == NodeKind::end                                     ? ", shape=oval"
                                                                                : "") +

@@ -114,6 +114,8 @@ TEST(Graph, DotIsGraphviz) {
   ASSERT_TRUE(g);
   EXPECT_EQ(g->rfind("digraph \"menu\" {", 0), 0U);
   EXPECT_NE(g->find("\"ask_topic\" -> \"housing_info\" [label="), std::string::npos) << *g;
+  // A line break inside a label is DOT's own \n, and quotes are escaped.
+  EXPECT_NE(g->find("[label=\"▶ ask_topic [choice]\\n"), std::string::npos) << *g;
   EXPECT_EQ(g->back(), '\n');
   EXPECT_NE(g->find("}\n"), std::string::npos);
   EXPECT_FALSE(graph(*basic(), "nope", "it", GraphFormat::dot));
