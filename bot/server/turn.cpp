@@ -58,32 +58,29 @@ Result<void> apply_handoffs(storage::Database& db, const engine::FlowSet& flows,
   return {};
 }
 
-Result<void> queue_reply(storage::Database& db, const InboundEvent& ev, ContactId contact,
-                         std::int64_t now_ms, const OutboundMessage& part, TurnOutcome& out) {
-  const bool push = is_push(ev.channel);
-  storage::MessageRow row;
-  row.contact_id = contact;
-  row.direction = storage::Direction::out;
-  row.kind = "reply";
-  row.body = encode_outbound(part);
-  row.status = push ? storage::MessageStatus::queued : storage::MessageStatus::sent;
-  row.created_at = now_ms;
-  auto message_id = storage::add_message(db, row);
-  if (!message_id) return message_id.error();
-  if (!push) return {};
-  storage::OutboxRow o;
-  o.message_id = *message_id;
-  o.contact_id = contact;
-  o.channel = ev.channel;
-  o.recipient = ev.chat;
-  o.payload = row.body;
-  o.next_attempt_at = now_ms;
-  o.created_at = now_ms;
-  auto id = storage::add_outbox(db, o);
-  if (!id) return id.error();
-  o.id = *id;
-  out.outbox.push_back(std::move(o));
+// Follow-ups a flow scheduled, kept until due (follow_ups.cpp sends them).
+Result<void> apply_follow_ups(storage::Database& db, ContactId contact, std::int64_t now_ms,
+                              const engine::StepResult& step) {
+  for (const auto& effect : step.effects) {
+    const auto* f = std::get_if<engine::FollowUp>(&effect);
+    if (f == nullptr) continue;
+    storage::FollowUpRow row;
+    row.contact_id = contact;
+    row.due_at = to_unix_ms(f->due);
+    row.text_key = f->text_key;
+    row.flow = f->flow;
+    row.node = f->node;
+    row.created_at = now_ms;
+    if (auto id = storage::add_follow_up(db, row); !id) return id.error();
+  }
   return {};
+}
+
+bool erases(const engine::StepResult& step) {
+  for (const auto& effect : step.effects) {
+    if (std::holds_alternative<engine::Erase>(effect)) return true;
+  }
+  return false;
 }
 
 Result<void> queue_ack(storage::Database& db, const InboundEvent& ev, ContactId contact,
@@ -129,6 +126,35 @@ Result<void> apply_reachability(storage::Database& db, const InboundEvent& ev, C
 }
 
 }  // namespace
+
+Result<void> queue_message(storage::Database& db, Channel channel, const std::string& chat,
+                           ContactId contact, std::int64_t now_ms, const OutboundMessage& part,
+                           std::vector<storage::OutboxRow>& outbox) {
+  const bool push = is_push(channel);
+  storage::MessageRow row;
+  row.contact_id = contact;
+  row.direction = storage::Direction::out;
+  row.kind = "reply";
+  row.body = encode_outbound(part);
+  row.status = push ? storage::MessageStatus::queued : storage::MessageStatus::sent;
+  row.created_at = now_ms;
+  auto message_id = storage::add_message(db, row);
+  if (!message_id) return message_id.error();
+  if (!push) return {};
+  storage::OutboxRow o;
+  o.message_id = *message_id;
+  o.contact_id = contact;
+  o.channel = channel;
+  o.recipient = chat;
+  o.payload = row.body;
+  o.next_attempt_at = now_ms;
+  o.created_at = now_ms;
+  auto id = storage::add_outbox(db, o);
+  if (!id) return id.error();
+  o.id = *id;
+  outbox.push_back(std::move(o));
+  return {};
+}
 
 std::vector<OutboundMessage> split_for(Channel channel, const OutboundMessage& msg) {
   switch (channel) {
@@ -182,17 +208,30 @@ Result<void> run_turn(storage::Database& db, const engine::FlowSet& flows, const
   out.notes.insert(out.notes.end(), step.notes.begin(), step.notes.end());
   if (auto r = apply_handoffs(db, flows, ev, contact->id, now_ms, step, out); !r) return r;
 
-  const auto language = step.state.language();
-  if (!language.empty() && contact->language.value_or("") != language) {
-    if (auto r = storage::set_contact_language(db, contact->id, language); !r) return r;
+  if (auto r = apply_follow_ups(db, contact->id, now_ms, step); !r) return r;
+
+  if (erases(step)) {
+    // Everything about the person goes, this message included; the
+    // confirmation below is the only thing left in their transcript.
+    if (auto r = storage::erase_contact_data(db, contact->id, now_ms); !r) return r;
+    out.erased = true;
+    out.case_id.reset();
+  } else {
+    const auto language = step.state.language();
+    if (!language.empty() && contact->language.value_or("") != language) {
+      if (auto r = storage::set_contact_language(db, contact->id, language); !r) return r;
+    }
+    storage::Session saved{contact->id, nlohmann::json(step.state).dump(),
+                           storage::SessionMode::bot, now_ms};
+    if (auto r = storage::save_session(db, saved); !r) return r;
   }
-  storage::Session saved{contact->id, nlohmann::json(step.state).dump(), storage::SessionMode::bot,
-                         now_ms};
-  if (auto r = storage::save_session(db, saved); !r) return r;
 
   for (const auto& reply : step.replies) {
     for (const auto& part : split_for(ev.channel, reply)) {
-      if (auto r = queue_reply(db, ev, contact->id, now_ms, part, out); !r) return r;
+      if (auto r = queue_message(db, ev.channel, ev.chat, contact->id, now_ms, part, out.outbox);
+          !r) {
+        return r;
+      }
       ++out.replies;
     }
   }

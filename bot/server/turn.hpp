@@ -28,6 +28,7 @@ struct TurnOutcome {
   std::int64_t queue_position = 0;
   std::size_t replies = 0;
   bool blocked = false;  // the person blocked the bot: queued sends are dropped
+  bool erased = false;   // the person's data was erased: queued sends are dropped
 };
 
 struct TurnOptions {
@@ -37,6 +38,13 @@ struct TurnOptions {
 
 Result<void> run_turn(storage::Database& db, const engine::FlowSet& flows, const InboundEvent& ev,
                       TimePoint now, const TurnOptions& options, TurnOutcome& out);
+
+// Writes one outbound part to the transcript and, on push channels, to the
+// outbox (appending the committed row to `outbox`); web chat reads the
+// transcript. Used for replies and for follow-ups.
+Result<void> queue_message(storage::Database& db, Channel channel, const std::string& chat,
+                           ContactId contact, std::int64_t now_ms, const OutboundMessage& part,
+                           std::vector<storage::OutboxRow>& outbox);
 
 // How a reply is cut into messages for a channel (Telegram's 4096 limit...).
 std::vector<OutboundMessage> split_for(Channel channel, const OutboundMessage& msg);
