@@ -35,6 +35,9 @@ class PonteFixture {
   // SIGTERM; the exit code, or nullopt if it did not exit within `timeout`.
   std::optional<int> stop(std::chrono::milliseconds timeout = std::chrono::seconds(5));
   std::optional<int> kill9() { return ponte_ ? ponte_->kill9() : std::nullopt; }
+  bool signal(int sig) { return ponte_ && ponte_->signal(sig); }
+  // Sets a top-level configuration key before start() (e.g. "flows_dir").
+  void configure(const std::string& key, const nlohmann::json& value);
   std::string log() const { return ponte_ ? ponte_->log() : std::string(); }
 
   // A Telegram update (JSON) posted to the webhook with the right secret.
