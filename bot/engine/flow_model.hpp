@@ -130,6 +130,9 @@ struct Flow {
   std::string start;
   std::string file;
   bool searchable = false;  // its say nodes are answers for free-text search
+  // Languages whose trigger keywords also match written in Latin letters
+  // ("меню" -> "menu", "قائمة" -> "qayimat"): ICU's Any-Latin transliteration.
+  std::vector<std::string> transliterate;
   std::vector<Node> nodes;
   std::unordered_map<std::string, std::size_t, StringHash, std::equal_to<>>
       index;  // node id -> nodes[i]

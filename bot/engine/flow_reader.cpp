@@ -131,6 +131,16 @@ void load_flows(const std::filesystem::path& flows_dir, FlowSet& set, LoadState&
     flow.version = f.integer("version", Need::required).value_or(0);
     flow.start = f.string("start", Need::required);
     flow.searchable = f.boolean("searchable", Need::optional).value_or(false);
+    if (const nlohmann::json* langs = f.array("transliterate", Need::optional)) {
+      for (std::size_t i = 0; i < langs->size(); ++i) {
+        if ((*langs)[i].is_string()) {
+          flow.transliterate.push_back((*langs)[i].get<std::string>());
+        } else {
+          ctx.error(f.pointer("transliterate") + "/" + std::to_string(i),
+                    "expected a language code such as \"ar\"");
+        }
+      }
+    }
     read_triggers(f, flow);
     if (const nlohmann::json* nodes = f.array("nodes", Need::required)) {
       if (nodes->empty()) ctx.error("/nodes", "a flow needs at least one node");
