@@ -8,6 +8,7 @@ PONTE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RUN_PACKAGES=(g++ cmake ninja-build pkg-config ccache ca-certificates
   libboost1.81-dev nlohmann-json3-dev libsqlite3-dev libicu-dev libssl-dev)
 TEST_PACKAGES=(libgtest-dev libgmock-dev clang-format)
+BENCH_PACKAGES=(libbenchmark-dev)  # bench/engine.sh only, never CI's test run
 
 ensure_packages() {
   local missing=()
