@@ -88,20 +88,21 @@ StepResult conversation(Run& run, const InboundEvent& event, std::u32string_view
     while_paused(run, event, text);
     return run.finish();
   }
-  if (s.flow.empty()) {
-    run.enter(flows.start_flow);
-    drive(run);
-    return run.finish();
-  }
   const Node* waiting_at = s.waiting ? run.current() : nullptr;
   if (event.kind == EventKind::text) {
     // While a question waits, only an exact command counts: "stopp" may be
-    // someone's answer, and a typo must not pause their messages.
+    // someone's answer, and a typo must not pause their messages. Commands
+    // work in a brand-new conversation too ("stop" as a first message).
     const bool exact = waiting_at != nullptr && waiting_at->kind == NodeKind::question;
     if (const auto command = match_command(flows, text, run.lang(), exact)) {
       run_command(run, *command);
       return run.finish();
     }
+  }
+  if (s.flow.empty()) {
+    run.enter(flows.start_flow);
+    drive(run);
+    return run.finish();
   }
   if (s.ended) {
     restart(run, event, text);
