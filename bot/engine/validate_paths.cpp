@@ -4,12 +4,16 @@
 //   branch in the loop may leave it;
 // - a dead end: a node from which no end, goto or handoff can be reached,
 //   so the flow never finishes (the person can still type "menu");
+// - a session variable a branch reads before any path to it set it (it
+//   reads ''): a warning, when the flow itself sets the variable somewhere
+//   (a variable set only by other flows may come from the caller);
 // - a button label longer than WhatsApp shows (20 characters for up to 3
 //   buttons, 24 for a list): a warning per language, at the text's line.
 #include "bot/engine/loader.hpp"
 #include "bot/engine/nodes/node_kind.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -156,9 +160,79 @@ void check_labels(const FlowSet& set, LoadState& st) {
   }
 }
 
+// Session variables set on the way from `node` to `next`.
+std::vector<std::string> writes_on_edge(const Node& node, const std::string& next) {
+  std::vector<std::string> out;
+  if (const auto* choice = std::get_if<ChoiceNode>(&node.body)) {
+    for (const auto& option : choice->choices) {
+      if (option.next != next) continue;
+      for (const auto& [name, value] : option.set.vars) out.push_back("vars." + name);
+    }
+    return out;
+  }
+  for (const auto& ref : node.refs) {
+    if (ref.kind == Ref::Kind::writes && ref.value.rfind("vars.", 0) == 0) out.push_back(ref.value);
+  }
+  return out;
+}
+
+// "Must be set" analysis per flow: the variables set on every path from the
+// start to each node (the intersection over its predecessors).
+void check_reads_before_set(const FlowSet& set, LoadState& st) {
+  for (const auto& [id, flow] : set.flows) {
+    std::set<std::string> written_here;
+    for (const auto& node : flow.nodes) {
+      for (const auto& ref : node.refs) {
+        if (ref.kind == Ref::Kind::writes) written_here.insert(ref.value);
+      }
+    }
+    std::map<std::string, std::set<std::string>> in;  // node -> surely set; absent = unreached
+    in[flow.start] = {};
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (const auto& node : flow.nodes) {
+        const auto here = in.find(node.id);
+        if (here == in.end()) continue;
+        for (const auto& ref : node.refs) {
+          if (ref.kind != Ref::Kind::node || flow.find(ref.value) == nullptr) continue;
+          std::set<std::string> out = here->second;
+          for (auto& w : writes_on_edge(node, ref.value)) out.insert(std::move(w));
+          auto [it, fresh] = in.try_emplace(ref.value, out);
+          if (fresh) {
+            changed = true;
+            continue;
+          }
+          std::set<std::string> both;
+          std::set_intersection(it->second.begin(), it->second.end(), out.begin(), out.end(),
+                                std::inserter(both, both.begin()));
+          if (both != it->second) {
+            it->second = std::move(both);
+            changed = true;
+          }
+        }
+      }
+    }
+    for (const auto& node : flow.nodes) {
+      const auto here = in.find(node.id);
+      if (here == in.end()) continue;
+      for (const auto& ref : node.refs) {
+        if (ref.kind != Ref::Kind::reads || ref.value.rfind("vars.", 0) != 0) continue;
+        if (here->second.count(ref.value) != 0 || written_here.count(ref.value) == 0) continue;
+        st.flow_files.at(id).warning(ref.pointer, ref.value +
+                                                      " may be read before it is set: on some "
+                                                      "path from " +
+                                                      in_quotes(flow.start) + " to " +
+                                                      in_quotes(node.id) +
+                                                      " nothing sets it, so it reads ''");
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void check_paths(FlowSet& set, LoadState& st) {
+  check_reads_before_set(set, st);
   check_loops(set, st);
   check_dead_ends(set, st);
   check_labels(set, st);

@@ -171,6 +171,18 @@ INSTANTIATE_TEST_SUITE_P(
         Row{"unused_text", "locales/it/more.json", "{\"extra\": {\n \"unused\": \"Mai usato.\"}}",
             "locales/it/more.json:2", "text \"extra.unused\" is not used by any flow",
             Problem::Severity::warning},
+        Row{"read_before_set", "flows/helper.json",
+            HELPER_HEAD
+            "\"nodes\": [\n{\"id\": \"intro\", \"kind\": \"choice\", \"text\": \"helper.intro\", "
+            "\"choices\": [{\"id\": \"a\", \"label\": \"helper.done\", \"next\": \"mark\"}, "
+            "{\"id\": \"b\", \"label\": \"helper.intro\", \"next\": \"check\"}]},\n"
+            "{\"id\": \"mark\", \"kind\": \"set\", \"vars\": {\"seen\": \"yes\"}, \"next\": "
+            "\"check\"},\n"
+            "{\"id\": \"check\", \"kind\": \"branch\", \"cases\": [{\"when\": \"vars.seen == "
+            "'yes'\", \"next\": \"done\"}], \"else\": \"done\"},\n"
+            "{\"id\": \"done\", \"kind\": \"end\", \"text\": \"helper.done\"}]}",
+            "flows/helper.json:5", "vars.seen may be read before it is set",
+            Problem::Severity::warning},
         Row{"loop_without_wait", "flows/helper.json",
             HELPER_HEAD
             "\"nodes\": [\n{\"id\": \"intro\", \"kind\": \"say\", \"text\": \"helper.intro\", "
