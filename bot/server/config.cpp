@@ -17,7 +17,7 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 // A setting: its key and where to store it.
-using Target = std::variant<std::string*, int*, std::size_t*, fs::path*>;
+using Target = std::variant<std::string*, int*, std::size_t*, fs::path*, bool*>;
 struct Key {
   std::string_view name;
   Target target;
@@ -63,6 +63,10 @@ class Reader {
   void assign(const json& v, const std::string& path, std::size_t* t) {
     if (!v.is_number_unsigned()) return problem(path, "must be a whole number of bytes");
     *t = v.get<std::size_t>();
+  }
+  void assign(const json& v, const std::string& path, bool* t) {
+    if (!v.is_boolean()) return problem(path, "must be true or false");
+    *t = v.get<bool>();
   }
   void assign(const json& v, const std::string& path, fs::path* t) {
     if (!v.is_string() || v.get<std::string>().empty()) {
@@ -117,6 +121,7 @@ void apply_env(Config& c, const EnvLookup& env) {
 }
 
 void check_values(const Config& c, Reader& r) {
+  if (c.flows.watch_ms < 50) r.problem("/flows/watch_ms", "must be at least 50");
   if (c.telegram.enabled() && c.telegram.secret_token.empty()) {
     r.problem("/telegram/secret_token",
               "required when a token is set (or PONTE_TELEGRAM_SECRET): without it anyone "
@@ -224,6 +229,7 @@ Result<Config> parse_config(std::string_view json_text, const fs::path& base_dir
                              {"request_timeout_ms", &c.outbox.request_timeout_ms}};
   std::vector<Key> storage = {{"synchronous", &c.storage.synchronous},
                               {"max_batch", &c.storage.max_batch}};
+  std::vector<Key> flows = {{"watch", &c.flows.watch}, {"watch_ms", &c.flows.watch_ms}};
   // Nested objects are checked by their own tables; here they are only named.
   std::string ignored;
   std::vector<Key> top = {
@@ -231,11 +237,9 @@ Result<Config> parse_config(std::string_view json_text, const fs::path& base_dir
       {"flows_dir", &c.flows_dir},   {"locales_dir", &c.locales_dir},
       {"public_url", &c.public_url}, {"threads", &c.threads},
       {"log_level", &c.log_level},   {"shutdown_timeout_ms", &c.shutdown_timeout_ms}};
-  const std::pair<std::string_view, const std::vector<Key>*> sections[] = {{"telegram", &telegram},
-                                                                           {"whatsapp", &whatsapp},
-                                                                           {"http", &http},
-                                                                           {"outbox", &outbox},
-                                                                           {"storage", &storage}};
+  const std::pair<std::string_view, const std::vector<Key>*> sections[] = {
+      {"telegram", &telegram}, {"whatsapp", &whatsapp}, {"http", &http},
+      {"outbox", &outbox},     {"storage", &storage},   {"flows", &flows}};
   if (j.is_object()) {
     json flat = json::object();
     for (const auto& [key, value] : j.items()) {
