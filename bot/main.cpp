@@ -2,6 +2,7 @@
 // configuration and hands over to the server module; nothing else lives here.
 #include "bot/server/commands.hpp"
 #include "bot/server/config.hpp"
+#include "bot/server/flows_cli.hpp"
 
 #include <iostream>
 #include <optional>
@@ -16,12 +17,17 @@ commands:
   serve                  run the help line (web chat, webhooks, outbox)
   telegram set-webhook   register public_url + telegram.webhook_path with Telegram
   flows check            load flows and locales and report every problem
+  flows test             run the conversation tests in flows/tests/
+  flows coverage         translated share and missing texts per language
+  flows graph FLOW       Mermaid picture of a flow [--lang L] [--dot: Graphviz]
+  chat                   talk to the flows in the terminal [--lang L] [--flow F]
   version                print the version
 
 options:
   --config FILE          JSON configuration (see deploy/ponte.example.json)
   --listen HOST:PORT     override "listen" (serve)
   --data-dir DIR         override "data_dir" (serve)
+  --watch-flows          reload flows and locales when a file changes (serve, development)
 
 secrets may come from the environment: PONTE_TELEGRAM_TOKEN, PONTE_TELEGRAM_SECRET,
 PONTE_WHATSAPP_PHONE_NUMBER_ID, PONTE_WHATSAPP_ACCESS_TOKEN, PONTE_WHATSAPP_APP_SECRET,
@@ -31,6 +37,7 @@ PONTE_WHATSAPP_VERIFY_TOKEN.
 struct Options {
   std::vector<std::string> words;
   std::optional<std::string> config, listen, data_dir;
+  bool watch_flows = false;
 };
 
 std::optional<Options> parse(int argc, char** argv) {
@@ -48,6 +55,11 @@ std::optional<Options> parse(int argc, char** argv) {
       if (!value(o.listen)) return std::nullopt;
     } else if (arg == "--data-dir") {
       if (!value(o.data_dir)) return std::nullopt;
+    } else if (arg == "--watch-flows") {
+      o.watch_flows = true;
+    } else if (!o.words.empty() && (o.words[0] == "flows" || o.words[0] == "chat") &&
+               arg.rfind("--", 0) == 0) {
+      o.words.push_back(arg);  // the authoring commands' own options (flows_cli.cpp)
     } else if (arg == "-h" || arg == "--help") {
       return std::nullopt;
     } else if (arg.rfind("--", 0) == 0) {
@@ -86,12 +98,15 @@ int main(int argc, char** argv) {
     }
   }
   if (opts->data_dir) config->data_dir = *opts->data_dir;
+  if (opts->watch_flows) config->flows.watch = true;
 
   if (w[0] == "serve" && w.size() == 1) return serve(*config);
   if (w[0] == "telegram" && w.size() == 2 && w[1] == "set-webhook") {
     return telegram_set_webhook(*config);
   }
   if (w[0] == "flows" && w.size() == 2 && w[1] == "check") return flows_check(*config);
+  if (w[0] == "flows" && w.size() >= 2 && w[1] != "check") return flows_command(*config, w);
+  if (w[0] == "chat") return chat(*config, w);
   std::cerr << "ponte: unknown command\n" << kUsage;
   return 2;
 }

@@ -10,6 +10,7 @@ RUN_PACKAGES=(g++ cmake ninja-build pkg-config ccache ca-certificates
 TEST_PACKAGES=(libgtest-dev libgmock-dev clang-format chromium)
 # Node.js runs the browser tests; any node >= 18 on PATH will do.
 command -v node >/dev/null && command -v npm >/dev/null || TEST_PACKAGES+=(nodejs npm)
+BENCH_PACKAGES=(libbenchmark-dev)  # bench/engine.sh only, never CI's test run
 
 ensure_packages() {
   local missing=()

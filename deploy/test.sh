@@ -15,6 +15,7 @@ build_dir build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPONTE_WERROR=ON -DPONTE_BUIL
 
 echo "== bundled flows"
 build/ponte flows check --config deploy/ponte.dev.json
+build/ponte flows test --config deploy/ponte.dev.json
 
 echo "== tests"
 ctest --test-dir build -j "$(nproc)" --output-on-failure

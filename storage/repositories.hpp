@@ -163,3 +163,34 @@ Result<std::int64_t> queue_position(Database& db, std::int64_t case_id);
 Result<std::vector<CaseRow>> list_cases(Database& db, std::optional<CaseStatus> status, int limit);
 
 }  // namespace ponte::storage
+
+// --- follow-ups and erasure (migration 002; follow_ups_repository.cpp) ------
+namespace ponte::storage {
+
+enum class FollowUpState { pending, sent, skipped };
+struct FollowUpRow {
+  std::int64_t id = 0;
+  ContactId contact_id = 0;
+  std::int64_t due_at = 0;
+  std::string text_key;  // catalog key, rendered when due
+  std::string flow, node;
+  FollowUpState state = FollowUpState::pending;
+  std::int64_t created_at = 0;
+};
+Result<std::int64_t> add_follow_up(Database& db, const FollowUpRow& row);  // returns id
+// Pending rows due at or before `now`, earliest first, at most `limit`.
+Result<std::vector<FollowUpRow>> due_follow_ups(Database& db, std::int64_t now, int limit);
+Result<void> finish_follow_up(Database& db, std::int64_t id, FollowUpState state, std::int64_t at);
+Result<std::vector<FollowUpRow>> list_follow_ups(Database& db, ContactId contact_id);
+
+// Erasure on request: deletes the person's transcript, outbox rows,
+// session (with the contact fields in it) and follow-ups; empties the
+// reason and summary of their cases and resolves the open ones (topic,
+// priority, language and times stay for statistics); forgets the contact's
+// display name and language; counts one erasure for (day of `at`, channel).
+// The contact row keeps only the platform address, so the confirmation can
+// be delivered and a new message starts afresh.
+Result<void> erase_contact_data(Database& db, ContactId contact_id, std::int64_t at);
+Result<std::int64_t> count_erasures(Database& db);
+
+}  // namespace ponte::storage

@@ -10,10 +10,13 @@
 #include "bot/engine/answer_check.hpp"
 #include "bot/engine/condition.hpp"
 #include "bot/engine/flow_set.hpp"
+#include "bot/engine/search.hpp"
 #include "bot/engine/step.hpp"
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -24,7 +27,7 @@
 namespace ponte::engine {
 
 // Enumerators spell the JSON kind; `goto` is a C++ keyword, hence `goto_`.
-enum class NodeKind { say, choice, set, goto_, handoff, end, question, branch };
+enum class NodeKind { say, choice, set, goto_, handoff, end, question, branch, follow_up };
 
 struct StringHash {
   using is_transparent = void;
@@ -68,7 +71,8 @@ struct HandoffNode {
   std::string topic;
   Priority priority = Priority::normal;
   std::string reason;
-  std::string text;  // confirmation key, rendered by the server with {position}
+  std::string text;     // confirmation key, rendered by the server with {position}
+  std::string summary;  // catalog key for the case summary; empty = automatic
   std::string next;
 };
 struct EndNode {
@@ -92,8 +96,15 @@ struct BranchNode {
   std::string otherwise;  // "else"
 };
 
+struct FollowUpNode {
+  std::string text;
+  std::chrono::seconds delay{0};  // after the step's time, when `at` is not set
+  std::optional<TimePoint> at;    // a fixed time (UTC)
+  std::string next;
+};
+
 using NodeBody = std::variant<SayNode, ChoiceNode, SetNode, GotoNode, HandoffNode, EndNode,
-                              QuestionNode, BranchNode>;
+                              QuestionNode, BranchNode, FollowUpNode>;
 
 // A reference a node makes, collected at parse time so validation does not
 // need to know each kind: node ids, flow ids and catalog keys.
@@ -118,6 +129,10 @@ struct Flow {
   int version = 0;
   std::string start;
   std::string file;
+  bool searchable = false;  // its say nodes are answers for free-text search
+  // Languages whose trigger keywords also match written in Latin letters
+  // ("меню" -> "menu", "قائمة" -> "qayimat"): ICU's Any-Latin transliteration.
+  std::vector<std::string> transliterate;
   std::vector<Node> nodes;
   std::unordered_map<std::string, std::size_t, StringHash, std::equal_to<>>
       index;  // node id -> nodes[i]
@@ -164,12 +179,34 @@ struct Trigger {
   std::string flow;
 };
 
+// Global commands, recognised in every language at any point.
+enum class Command { help, stop, start, erase, back };
+struct CommandWord {
+  std::u32string word;  // normalised
+  std::size_t letters = 0;
+  std::size_t lang = 0;
+  Command command = Command::help;
+};
+
+// A say node of a searchable flow, offered as a choice by free-text search.
+struct SearchAnswer {
+  std::string flow;
+  std::string node;
+  std::string text;   // catalog key of the answer
+  std::string title;  // catalog key of a choice label leading to it; may be empty
+};
+
 class FlowSet {
  public:
   int spec = 1;
   std::string start_flow;
   std::string restart_flow;
   int step_budget = 64;
+  std::string operator_flow;  // offered when free-text search finds nothing
+
+  std::vector<CommandWord> commands;
+  std::vector<SearchAnswer> answers;
+  std::vector<SearchIndex> search;  // per language index; docs are answers[i]
 
   std::unordered_map<std::string, Flow, StringHash, std::equal_to<>> flows;
   std::vector<LanguageInfo> languages;  // index = language index

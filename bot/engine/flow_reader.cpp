@@ -92,6 +92,7 @@ void load_settings(const std::filesystem::path& flows_dir, FlowSet& set, LoadSta
   set.spec = f.integer("spec", Need::required).value_or(kCurrentSpec);
   set.start_flow = f.string("start_flow", Need::required);
   set.restart_flow = f.string("restart_flow", Need::required);
+  set.operator_flow = f.string("operator_flow", Need::optional);
   if (const auto budget = f.integer("step_budget", Need::optional)) {
     if (*budget < 1 || *budget > kMaxStepBudget) {
       st.settings.error("/step_budget", "step_budget must be from 1 to 10000");
@@ -129,6 +130,17 @@ void load_flows(const std::filesystem::path& flows_dir, FlowSet& set, LoadState&
     flow.id = f.string("id", Need::required);
     flow.version = f.integer("version", Need::required).value_or(0);
     flow.start = f.string("start", Need::required);
+    flow.searchable = f.boolean("searchable", Need::optional).value_or(false);
+    if (const nlohmann::json* langs = f.array("transliterate", Need::optional)) {
+      for (std::size_t i = 0; i < langs->size(); ++i) {
+        if ((*langs)[i].is_string()) {
+          flow.transliterate.push_back((*langs)[i].get<std::string>());
+        } else {
+          ctx.error(f.pointer("transliterate") + "/" + std::to_string(i),
+                    "expected a language code such as \"ar\"");
+        }
+      }
+    }
     read_triggers(f, flow);
     if (const nlohmann::json* nodes = f.array("nodes", Need::required)) {
       if (nodes->empty()) ctx.error("/nodes", "a flow needs at least one node");

@@ -51,6 +51,9 @@ LoadReport load_flow_set(const std::filesystem::path& flows_dir,
   load_flows(flows_dir, *set, st);
   load_catalogs(locales_dir, *set, st);
   validate(*set, st);
+  build_commands(*set, st);
+  build_search(*set, st);
+  check_paths(*set, st);
 
   LoadReport report;
   report.problems = std::move(st.problems);

@@ -27,6 +27,12 @@ void load_flows(const std::filesystem::path& flows_dir, FlowSet& set, LoadState&
 void load_catalogs(const std::filesystem::path& locales_dir, FlowSet& set, LoadState& st);
 // Cross-file checks; also computes choice tokens and the trigger table.
 void validate(FlowSet& set, LoadState& st);
+// After validate(): the global commands' words and the search index
+// (validate_global.cpp).
+void build_commands(FlowSet& set, LoadState& st);
+void build_search(FlowSet& set, LoadState& st);
+// Loops that never wait, dead ends, labels too long (validate_paths.cpp).
+void check_paths(FlowSet& set, LoadState& st);
 
 // "a/b/c.json" shown relative to how the directory was given.
 std::string shown_path(const std::filesystem::path& dir, const std::filesystem::path& file);

@@ -4,7 +4,7 @@
 
 namespace ponte::engine {
 
-Run::Run(const FlowSet& flows, ConversationState state) : flows_(flows) {
+Run::Run(const FlowSet& flows, ConversationState state, TimePoint now) : flows_(flows), now_(now) {
   out_.state = std::move(state);
   lang_ = flows_.default_lang;
   flow_ = flows_.find_flow(out_.state.flow);
@@ -78,7 +78,18 @@ void Run::apply(const Assignments& set) {
   for (const auto& [name, value] : set.vars) out_.state.vars[name] = value;
 }
 
+void Run::ask(std::string_view key, std::vector<Choice> choices, std::string token) {
+  OutboundMessage m = message(key);
+  m.choices = std::move(choices);
+  m.choice_token = std::move(token);
+  out_.replies.push_back(std::move(m));
+}
+
+std::string Run::text(std::string_view key) { return message(key).text; }
+
 void Run::handoff(Handoff h) { out_.effects.emplace_back(std::move(h)); }
+
+void Run::effect(Effect e) { out_.effects.push_back(std::move(e)); }
 
 void Run::note(std::string code, std::string message) {
   out_.notes.push_back(Note{std::move(code), std::move(message)});
@@ -95,6 +106,8 @@ void Run::enter(std::string_view flow_id, std::string_view node_id) {
   s.waiting = false;
   s.ended = false;
   s.attempts = 0;
+  s.offers.clear();
+  s.offers_token.clear();
 }
 
 const Node* Run::current() const {
@@ -104,6 +117,7 @@ const Node* Run::current() const {
 void Run::clear_session() {
   out_.state.vars.clear();
   out_.state.stack.clear();
+  out_.state.history.clear();
 }
 
 }  // namespace ponte::engine

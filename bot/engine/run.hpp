@@ -12,12 +12,13 @@ namespace ponte::engine {
 
 class Run {
  public:
-  Run(const FlowSet& flows, ConversationState state);
+  Run(const FlowSet& flows, ConversationState state, TimePoint now = {});
 
   const FlowSet& flows() const { return flows_; }
   ConversationState& state() { return out_.state; }
   const Flow* flow() const { return flow_; }
   std::size_t lang() const { return lang_; }
+  TimePoint now() const { return now_; }
   const std::string& lang_code() const { return flows_.languages[lang_].code; }
 
   // Decides the conversation's language (contact, then the event's hint,
@@ -29,7 +30,14 @@ class Run {
   // Appends the prompt of a choice node, with its buttons.
   void prompt(const ChoiceNode& node);
   void apply(const Assignments& set);
+  // Appends the text of `key` with buttons made by the engine itself
+  // (search offers, the erase confirmation); labels are already rendered.
+  void ask(std::string_view key, std::vector<Choice> choices, std::string token);
+  // The rendered text of `key` in the person's language (fallbacks apply);
+  // empty, with a note, when no language has it.
+  std::string text(std::string_view key);
   void handoff(Handoff h);
+  void effect(Effect e);
   void note(std::string code, std::string message);
   std::size_t reply_count() const { return out_.replies.size(); }
 
@@ -52,6 +60,7 @@ class Run {
   StepResult out_;
   const Flow* flow_ = nullptr;
   std::size_t lang_ = 0;
+  TimePoint now_{};
 };
 
 // What a node does after it ran.

@@ -17,6 +17,14 @@ struct Frame {
   bool operator==(const Frame&) const = default;
 };
 
+// A node the person was waiting at, for the global command "back".
+struct BackPoint {
+  std::string flow;
+  std::string node;
+  std::vector<Frame> stack;  // the call stack as it was there
+  bool operator==(const BackPoint&) const = default;
+};
+
 struct ConversationState {
   std::string flow;          // current flow id; empty = conversation not started
   std::string node;          // current node id
@@ -25,13 +33,25 @@ struct ConversationState {
   bool ended = false;        // reached an end node
   int attempts = 0;          // invalid answers so far to the question at `node`
   std::vector<Frame> stack;  // return points of `goto` calls
+  // Earlier waiting nodes, newest last (at most kMaxHistory), for "back".
+  std::vector<BackPoint> history;
+  // Answers offered by free-text search while waiting at `node`: picking
+  // one (button with `offers_token`, or its number) enters that node.
+  std::vector<Frame> offers;
+  std::string offers_token;
+  // "erase" while the person is asked to confirm erasing their data.
+  std::string confirm;
   // Session variables: cleared when a conversation restarts.
   std::map<std::string, std::string> vars;
   // Contact fields persist across conversations ("language", "municipality",
   // "consent", ...). contact["language"] is the person's language.
   std::map<std::string, std::string> contact;
 
+  static constexpr std::size_t kMaxHistory = 10;
+
   std::string language() const;
+  // contact["paused"] == "yes": the person said "stop"; the bot stays quiet.
+  bool paused() const;
   bool operator==(const ConversationState&) const = default;
 };
 

@@ -31,7 +31,23 @@ struct Handoff {
   std::size_t reply_index = 0;
 };
 
-using Effect = std::variant<Handoff>;
+// The person confirmed "erase": the server deletes their transcript,
+// sessions, follow-ups and the personal parts of their cases (keeping
+// anonymous counts), after this step's replies are queued.
+struct Erase {};
+
+// A follow-up message to send at `due` (a follow_up node): the server keeps
+// it and, when due, renders catalog key `text_key` in the person's language
+// of that moment. Skipped when the person paused messages, erased their
+// data or cannot be reached.
+struct FollowUp {
+  TimePoint due;
+  std::string text_key;
+  std::string flow;  // where it was scheduled, for operators and logs
+  std::string node;
+};
+
+using Effect = std::variant<Handoff, Erase, FollowUp>;
 
 struct Note {
   std::string code;  // "missing_translation", "step_budget", "unknown_node"...
@@ -47,5 +63,11 @@ struct StepResult {
 
 StepResult step(const FlowSet& flows, ConversationState state, const InboundEvent& event,
                 TimePoint now);
+
+// Starts flow `flow_id` at its start node, as a trigger keyword would, and
+// runs it until it waits (for the chat simulator and conversation tests).
+// An unknown flow ends at the safe place with a note.
+StepResult start_flow(const FlowSet& flows, ConversationState state, std::string_view flow_id,
+                      std::string_view language_hint, TimePoint now);
 
 }  // namespace ponte::engine

@@ -7,7 +7,12 @@
 #include "bot/engine/nodes/node_kind.hpp"
 #include "bot/engine/text_match.hpp"
 
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
+
 #include <algorithm>
+#include <memory>
+#include <optional>
 #include <set>
 
 namespace ponte::engine {
@@ -118,8 +123,38 @@ void warn_unreachable(const Flow& flow, FileContext& ctx) {
   }
 }
 
+// The Latin spelling of a keyword (ICU Any-Latin, then plain ASCII), for
+// people who write their language in Latin letters. Built once per flow
+// that asks for it; empty when ICU lacks the transform.
+class Latinizer {
+ public:
+  Latinizer() {
+    UErrorCode status = U_ZERO_ERROR;
+    t_.reset(icu::Transliterator::createInstance("Any-Latin; Latin-ASCII", UTRANS_FORWARD, status));
+    if (U_FAILURE(status)) t_.reset();
+  }
+  std::string operator()(const std::string& word) const {
+    if (!t_) return {};
+    icu::UnicodeString s = icu::UnicodeString::fromUTF8(word);
+    t_->transliterate(s);
+    std::string out;
+    return s.toUTF8String(out);
+  }
+
+ private:
+  std::unique_ptr<icu::Transliterator> t_;
+};
+
 void check_triggers(FlowSet& set, const Flow& flow, FileContext& ctx) {
   const auto codes = language_codes(set);
+  std::optional<Latinizer> latin;
+  if (!flow.transliterate.empty()) latin.emplace();
+  for (const auto& lang : flow.transliterate) {
+    if (set.language_index(lang) < 0) {
+      ctx.error("/transliterate",
+                "language " + did_you_mean(lang, codes) + " is not in locales/languages.json");
+    }
+  }
   for (const auto& [lang, word, pointer] : flow.triggers) {
     const int li = set.language_index(lang);
     if (li < 0) {
@@ -139,7 +174,16 @@ void check_triggers(FlowSet& set, const Flow& flow, FileContext& ctx) {
                                in_quotes(other.flow) + " in " + lang);
       }
     }
+    const bool wanted = latin && std::find(flow.transliterate.begin(), flow.transliterate.end(),
+                                           lang) != flow.transliterate.end();
     set.triggers.push_back(std::move(t));
+    if (!wanted) continue;
+    Trigger l{normalize((*latin)(word)), 0, static_cast<std::size_t>(li), flow.id};
+    l.letters = letter_count(l.keyword);
+    const bool clash = std::any_of(set.triggers.begin(), set.triggers.end(), [&](const Trigger& o) {
+      return o.keyword == l.keyword && (o.flow != l.flow || o.lang == l.lang);
+    });
+    if (!l.keyword.empty() && !clash) set.triggers.push_back(std::move(l));
   }
 }
 

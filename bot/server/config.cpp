@@ -17,8 +17,8 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 // A setting: its key and where to store it.
-using Target =
-    std::variant<std::string*, int*, std::size_t*, fs::path*, std::map<std::string, std::string>*>;
+using Target = std::variant<std::string*, int*, std::size_t*, fs::path*, bool*,
+                            std::map<std::string, std::string>*>;
 struct Key {
   std::string_view name;
   Target target;
@@ -75,6 +75,10 @@ class Reader {
       (*t)[key] = value.get<std::string>();
     }
   }
+  void assign(const json& v, const std::string& path, bool* t) {
+    if (!v.is_boolean()) return problem(path, "must be true or false");
+    *t = v.get<bool>();
+  }
   void assign(const json& v, const std::string& path, fs::path* t) {
     if (!v.is_string() || v.get<std::string>().empty()) {
       return problem(path, "must be a non-empty path");
@@ -129,6 +133,7 @@ void apply_env(Config& c, const EnvLookup& env) {
 }
 
 void check_values(const Config& c, Reader& r) {
+  if (c.flows.watch_ms < 50) r.problem("/flows/watch_ms", "must be at least 50");
   if (c.telegram.enabled() && c.telegram.secret_token.empty()) {
     r.problem("/telegram/secret_token",
               "required when a token is set (or PONTE_TELEGRAM_SECRET): without it anyone "
@@ -276,6 +281,7 @@ Result<Config> parse_config(std::string_view json_text, const fs::path& base_dir
                              {"whatsapp_user_burst", &c.outbox.whatsapp_user_burst}};
   std::vector<Key> storage = {{"synchronous", &c.storage.synchronous},
                               {"max_batch", &c.storage.max_batch}};
+  std::vector<Key> flows = {{"watch", &c.flows.watch}, {"watch_ms", &c.flows.watch_ms}};
   // Nested objects are checked by their own tables; here they are only named.
   std::string ignored;
   std::vector<Key> top = {{"listen", &listen},
@@ -288,11 +294,9 @@ Result<Config> parse_config(std::string_view json_text, const fs::path& base_dir
                           {"shutdown_timeout_ms", &c.shutdown_timeout_ms},
                           {"admin_token", &c.admin_token},
                           {"webchat_embed_origins", &c.webchat_embed_origins}};
-  const std::pair<std::string_view, const std::vector<Key>*> sections[] = {{"telegram", &telegram},
-                                                                           {"whatsapp", &whatsapp},
-                                                                           {"http", &http},
-                                                                           {"outbox", &outbox},
-                                                                           {"storage", &storage}};
+  const std::pair<std::string_view, const std::vector<Key>*> sections[] = {
+      {"telegram", &telegram}, {"whatsapp", &whatsapp}, {"http", &http},
+      {"outbox", &outbox},     {"storage", &storage},   {"flows", &flows}};
   if (j.is_object()) {
     json flat = json::object();
     for (const auto& [key, value] : j.items()) {

@@ -71,6 +71,13 @@ struct StorageConfig {
   int max_batch = 512;
 };
 
+// Development: reload flows and locales when a file under them changes
+// (checked every watch_ms); SIGHUP reloads in every mode.
+struct FlowsConfig {
+  bool watch = false;
+  int watch_ms = 1'000;
+};
+
 struct Config {
   std::string listen_host = "127.0.0.1";
   std::uint16_t listen_port = 8080;
@@ -94,6 +101,7 @@ struct Config {
   HttpConfig http;
   OutboxConfig outbox;
   StorageConfig storage;
+  FlowsConfig flows;
 
   std::filesystem::path database_file() const { return data_dir / "ponte.db"; }
 };

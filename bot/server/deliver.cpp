@@ -52,6 +52,22 @@ Result<void> queue_outbound(storage::Database& db, const storage::Contact& conta
   return {};
 }
 
+Result<void> keep_refused(storage::Database& db, const storage::Contact& contact,
+                          const OutboundMessage& msg, std::string_view kind, std::int64_t now_ms,
+                          const std::string& reason) {
+  storage::MessageRow row;
+  row.contact_id = contact.id;
+  row.direction = storage::Direction::out;
+  row.kind = std::string(kind);
+  row.body = encode_outbound(msg);
+  row.status = storage::MessageStatus::failed;
+  row.created_at = now_ms;
+  row.error = reason;
+  auto id = storage::add_message(db, row);
+  if (!id) return id.error();
+  return {};
+}
+
 void dispatch(Services& svc, const storage::Contact& contact, const Queued& queued) {
   if (!queued.outbox.empty()) svc.sender.enqueue(queued.outbox);
   if (contact.channel == Channel::webchat && !queued.message_ids.empty()) {

@@ -41,6 +41,13 @@ Result<void> queue_outbound(storage::Database& db, const storage::Contact& conta
                             const OutboundMessage& msg, std::string_view kind, std::int64_t now_ms,
                             Queued& out);
 
+// Inside a writer unit: keeps a message that queue_outbound refused
+// (Errc::window_closed) in the transcript as "failed" with `reason`, so the
+// operator sees what was not sent and why. Nothing is queued.
+Result<void> keep_refused(storage::Database& db, const storage::Contact& contact,
+                          const OutboundMessage& msg, std::string_view kind, std::int64_t now_ms,
+                          const std::string& reason);
+
 // After the unit that produced `queued` committed: hands the outbox rows to
 // the sender and wakes the person's web chat streams.
 void dispatch(Services& svc, const storage::Contact& contact, const Queued& queued);

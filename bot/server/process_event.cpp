@@ -31,7 +31,7 @@ net::awaitable<Result<TurnOutcome>> process_event(Services& svc, InboundEvent ev
                                 {"contact", outcome->contact_id},
                                 {"position", outcome->queue_position}});
     }
-    if (outcome->blocked) svc.sender.drop_queued(ev->channel, ev->chat);
+    if (outcome->blocked || outcome->erased) svc.sender.drop_queued(ev->channel, ev->chat);
     if (!outcome->outbox.empty()) svc.sender.enqueue(outcome->outbox);
     if (ev->channel == Channel::webchat) svc.hub.notify(ev->chat);
   }

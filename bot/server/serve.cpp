@@ -4,6 +4,7 @@
 #include "bot/core/log.hpp"
 #include "bot/server/async_commit.hpp"
 #include "bot/server/commands.hpp"
+#include "bot/server/follow_ups.hpp"
 #include "bot/server/handlers/handlers.hpp"
 #include "bot/server/http_client.hpp"
 #include "bot/server/http_server.hpp"
@@ -55,6 +56,8 @@ Result<std::size_t> resume_outbox(storage::ReaderPool& readers, OutboxSender& se
   return total;
 }
 
+// Reloads flows and locales; an invalid set is refused with the problems
+// `flows check` prints, and the old set keeps serving.
 void reload_flows(const Config& config, FlowsHolder& flows) {
   auto report = engine::load_flow_set(config.flows_dir, config.locales_dir);
   for (const auto& p : report.problems) {
@@ -67,6 +70,45 @@ void reload_flows(const Config& config, FlowsHolder& flows) {
   }
   flows.set(report.flows);
   log::info("flows.reloaded", {{"flows", engine::fingerprint(*report.flows)}});
+}
+
+// What the flow and locale files look like now: names, sizes and times of
+// every file under the two folders. Cheap enough to take every second.
+std::uint64_t files_stamp(const Config& config) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  auto mix = [&h](std::uint64_t v) { h = (h ^ v) * 0x100000001b3ULL; };
+  for (const auto& dir : {config.flows_dir, config.locales_dir}) {
+    std::error_code ec;
+    for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      if (!it->is_regular_file(ec)) continue;
+      for (const char c : it->path().generic_string()) mix(static_cast<unsigned char>(c));
+      mix(static_cast<std::uint64_t>(it->file_size(ec)));
+      mix(static_cast<std::uint64_t>(it->last_write_time(ec).time_since_epoch().count()));
+    }
+  }
+  return h;
+}
+
+// Development mode (flows.watch / --watch-flows): a change reloads the set
+// once the files have stayed the same for one interval, so an editor's
+// half-written save is not loaded (and refused) first.
+net::awaitable<void> watch_loop(Services& svc) {
+  auto ex = co_await net::this_coro::executor;
+  net::steady_timer timer(ex);
+  std::uint64_t loaded = files_stamp(svc.config);
+  std::uint64_t previous = loaded;
+  log::info("flows.watching", {{"every_ms", svc.config.flows.watch_ms}});
+  while (!svc.stopping) {
+    timer.expires_after(std::chrono::milliseconds(svc.config.flows.watch_ms));
+    co_await timer.async_wait(use_nothrow);
+    const std::uint64_t now = files_stamp(svc.config);
+    if (now != loaded && now == previous) {
+      log::info("flows.changed", {});
+      reload_flows(svc.config, svc.flows);
+      loaded = now;
+    }
+    previous = now;
+  }
 }
 
 net::awaitable<void> prune_loop(Services& svc) {
@@ -200,6 +242,8 @@ int serve(const Config& config) {
   Runtime rt{config, svc, server, http, work, ioc};
   net::co_spawn(ioc, signal_loop(rt), log::IfThrown{"signals.crashed"});
   net::co_spawn(ioc, prune_loop(svc), log::IfThrown{"prune.crashed"});
+  net::co_spawn(ioc, follow_up_loop(svc), log::IfThrown{"follow_up.crashed"});
+  if (config.flows.watch) net::co_spawn(ioc, watch_loop(svc), log::IfThrown{"watch.crashed"});
   log::info("ponte.started",
             {{"listen", endpoint->address().to_string() + ":" + std::to_string(endpoint->port())},
              {"threads", threads},

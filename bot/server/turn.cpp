@@ -60,6 +60,31 @@ Result<void> apply_handoffs(storage::Database& db, const engine::FlowSet& flows,
   return {};
 }
 
+// Follow-ups a flow scheduled, kept until due (follow_ups.cpp sends them).
+Result<void> apply_follow_ups(storage::Database& db, ContactId contact, std::int64_t now_ms,
+                              const engine::StepResult& step) {
+  for (const auto& effect : step.effects) {
+    const auto* f = std::get_if<engine::FollowUp>(&effect);
+    if (f == nullptr) continue;
+    storage::FollowUpRow row;
+    row.contact_id = contact;
+    row.due_at = to_unix_ms(f->due);
+    row.text_key = f->text_key;
+    row.flow = f->flow;
+    row.node = f->node;
+    row.created_at = now_ms;
+    if (auto id = storage::add_follow_up(db, row); !id) return id.error();
+  }
+  return {};
+}
+
+bool erases(const engine::StepResult& step) {
+  for (const auto& effect : step.effects) {
+    if (std::holds_alternative<engine::Erase>(effect)) return true;
+  }
+  return false;
+}
+
 Result<void> queue_ack(storage::Database& db, const InboundEvent& ev, ContactId contact,
                        std::int64_t now_ms, const TurnOptions& options, TurnOutcome& out) {
   OutboundMessage ack;
@@ -99,21 +124,6 @@ Result<void> apply_reachability(storage::Database& db, const InboundEvent& ev, C
   row.status = storage::MessageStatus::received;
   row.created_at = now_ms;
   if (auto r = storage::add_message(db, row); !r) return r.error();
-  return {};
-}
-
-Result<void> keep_refused(storage::Database& db, ContactId contact, const OutboundMessage& reply,
-                          std::int64_t now_ms, const std::string& reason) {
-  storage::MessageRow row;
-  row.contact_id = contact;
-  row.direction = storage::Direction::out;
-  row.kind = "reply";
-  row.body = encode_outbound(reply);
-  row.status = storage::MessageStatus::failed;
-  row.created_at = now_ms;
-  row.error = reason;
-  auto id = storage::add_message(db, row);
-  if (!id) return id.error();
   return {};
 }
 
@@ -177,13 +187,23 @@ Result<void> run_turn(storage::Database& db, const engine::FlowSet& flows, const
   out.notes.insert(out.notes.end(), step.notes.begin(), step.notes.end());
   if (auto r = apply_handoffs(db, flows, ev, contact->id, now_ms, step, out); !r) return r;
 
-  const auto language = step.state.language();
-  if (!language.empty() && contact->language.value_or("") != language) {
-    if (auto r = storage::set_contact_language(db, contact->id, language); !r) return r;
+  if (auto r = apply_follow_ups(db, contact->id, now_ms, step); !r) return r;
+
+  if (erases(step)) {
+    // Everything about the person goes, this message included; the
+    // confirmation below is the only thing left in their transcript.
+    if (auto r = storage::erase_contact_data(db, contact->id, now_ms); !r) return r;
+    out.erased = true;
+    out.case_id.reset();
+  } else {
+    const auto language = step.state.language();
+    if (!language.empty() && contact->language.value_or("") != language) {
+      if (auto r = storage::set_contact_language(db, contact->id, language); !r) return r;
+    }
+    storage::Session saved{contact->id, nlohmann::json(step.state).dump(),
+                           storage::SessionMode::bot, now_ms};
+    if (auto r = storage::save_session(db, saved); !r) return r;
   }
-  storage::Session saved{contact->id, nlohmann::json(step.state).dump(), storage::SessionMode::bot,
-                         now_ms};
-  if (auto r = storage::save_session(db, saved); !r) return r;
 
   Queued queued;
   queued.whatsapp = options.whatsapp;
@@ -193,7 +213,8 @@ Result<void> run_turn(storage::Database& db, const engine::FlowSet& flows, const
       // The person's message is still stored and acknowledged (a 5xx would
       // only make Meta retry it for a week); the refused reply is kept as
       // failed, with the reason, for the operator.
-      if (auto kept = keep_refused(db, contact->id, reply, now_ms, r.error().message); !kept) {
+      if (auto kept = keep_refused(db, *contact, reply, "reply", now_ms, r.error().message);
+          !kept) {
         return kept;
       }
       continue;

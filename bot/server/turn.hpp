@@ -29,6 +29,7 @@ struct TurnOutcome {
   std::int64_t queue_position = 0;
   std::size_t replies = 0;
   bool blocked = false;  // the person blocked the bot: queued sends are dropped
+  bool erased = false;   // the person's data was erased: queued sends are dropped
 };
 
 struct TurnOptions {

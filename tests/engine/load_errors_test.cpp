@@ -170,7 +170,51 @@ INSTANTIATE_TEST_SUITE_P(
             "no text \"system.invalid_answer\" in the default language (it)"},
         Row{"unused_text", "locales/it/more.json", "{\"extra\": {\n \"unused\": \"Mai usato.\"}}",
             "locales/it/more.json:2", "text \"extra.unused\" is not used by any flow",
-            Problem::Severity::warning}),
+            Problem::Severity::warning},
+        Row{"read_before_set", "flows/helper.json",
+            HELPER_HEAD
+            "\"nodes\": [\n{\"id\": \"intro\", \"kind\": \"choice\", \"text\": \"helper.intro\", "
+            "\"choices\": [{\"id\": \"a\", \"label\": \"helper.done\", \"next\": \"mark\"}, "
+            "{\"id\": \"b\", \"label\": \"helper.intro\", \"next\": \"check\"}]},\n"
+            "{\"id\": \"mark\", \"kind\": \"set\", \"vars\": {\"seen\": \"yes\"}, \"next\": "
+            "\"check\"},\n"
+            "{\"id\": \"check\", \"kind\": \"branch\", \"cases\": [{\"when\": \"vars.seen == "
+            "'yes'\", \"next\": \"done\"}], \"else\": \"done\"},\n"
+            "{\"id\": \"done\", \"kind\": \"end\", \"text\": \"helper.done\"}]}",
+            "flows/helper.json:5", "vars.seen may be read before it is set",
+            Problem::Severity::warning},
+        Row{"loop_without_wait", "flows/helper.json",
+            HELPER_HEAD
+            "\"nodes\": [\n{\"id\": \"intro\", \"kind\": \"say\", \"text\": \"helper.intro\", "
+            "\"next\": \"again\"},\n{\"id\": \"again\", \"kind\": \"say\", \"text\": "
+            "\"helper.done\", \"next\": \"intro\"}]}",
+            "flows/helper.json:3",
+            "loop without waiting for the person: helper/intro -> helper/again"},
+        Row{"dead_end", "flows/helper.json",
+            HELPER_HEAD
+            "\"nodes\": [\n{\"id\": \"intro\", \"kind\": \"choice\", \"text\": \"helper.intro\",\n"
+            " \"choices\": [{\"id\": \"a\", \"label\": \"helper.done\", \"next\": \"intro\"}]}]}",
+            "flows/helper.json:3", "flow \"helper\" never finishes", Problem::Severity::warning},
+        Row{"label_too_long", "locales/ar/texts.json",
+            "{\"system\": {\"not_understood\": \"لم أفهم.\", \"stale_choice\": \"زر قديم.\", "
+            "\"media_received\": \"وصل الملف.\"},\n \"start\": {\"hello\": \"مرحبًا!\"},\n"
+            " \"menu\": {\"helper\": \"مساعدة من موظف في مكتب البلدية القريب\"}}",
+            "locales/ar/texts.json:3", "WhatsApp shows 24 in a list row",
+            Problem::Severity::warning},
+        Row{"follow_up_delay", "flows/helper.json",
+            HELPER_HEAD
+            "\"nodes\": [\n{\"id\": \"intro\", \"kind\": \"follow_up\", \"text\": "
+            "\"helper.intro\",\n"
+            " \"delay\": \"3 days\", \"next\": \"done\"},\n{\"id\": \"done\", \"kind\": \"end\", "
+            "\"text\": \"helper.done\"}]}",
+            "flows/helper.json:4", "delay \"3 days\" is not a number followed by m, h, d or w"},
+        Row{"command_without_text", "locales/en/more.json",
+            "{\"system\": {\"commands\": {\n \"help\": \"assist\"}}}", "locales/en/more.json:2",
+            "has no text \"system.help\", which this command sends"},
+        Row{"operator_flow", "flows/flowset.json",
+            "{\"spec\": 1, \"start_flow\": \"start\", \"restart_flow\": \"menu\",\n"
+            " \"operator_flow\": \"helpr\"}",
+            "flows/flowset.json:2", "no flow \"helpr\" (did you mean \"helper\"?)"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(LoadErrors, ReportsEveryProblemAtOnce) {

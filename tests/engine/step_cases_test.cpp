@@ -68,11 +68,20 @@ json reply_json(const OutboundMessage& m) {
 }
 
 json effect_json(const Effect& e) {
+  if (std::holds_alternative<Erase>(e)) return {{"erase", true}};
+  if (const auto* f = std::get_if<FollowUp>(&e)) {
+    return {{"follow_up",
+             {{"due_ms", to_unix_ms(f->due)},
+              {"text_key", f->text_key},
+              {"flow", f->flow},
+              {"node", f->node}}}};
+  }
   const auto& h = std::get<Handoff>(e);
   return {{"handoff",
            {{"topic", h.topic},
             {"priority", std::string(to_string(h.priority))},
             {"reason", h.reason},
+            {"summary", h.summary},
             {"text_key", h.text_key},
             {"lang", h.lang},
             {"reply_index", h.reply_index}}}};
@@ -108,11 +117,12 @@ TEST_P(StepCases, Run) {
   ASSERT_TRUE(set);
   json state_json = tc.value("state", json::object());
   std::string last_token;
+  const TimePoint now = from_unix_ms(tc.value("now_ms", std::int64_t{0}));
   json actual = json::array();
   for (const auto& ev : tc.at("events")) {
     // storage keeps the state as JSON text between events
     ConversationState state = json::parse(state_json.dump()).get<ConversationState>();
-    const StepResult r = step(*set, state, event_from(ev, last_token, state), TimePoint{});
+    const StepResult r = step(*set, state, event_from(ev, last_token, state), now);
     json out{{"replies", json::array()}, {"effects", json::array()}, {"notes", json::array()}};
     for (const auto& m : r.replies) {
       out["replies"].push_back(reply_json(m));

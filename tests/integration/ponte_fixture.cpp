@@ -56,6 +56,13 @@ PonteFixture::PonteFixture(const json& patch)
   std::ofstream(config_) << config.dump(2);
 }
 
+void PonteFixture::configure(const std::string& key, const json& value) {
+  std::ifstream in(config_);
+  json config = json::parse(in);
+  config[key] = value;
+  std::ofstream(config_) << config.dump(2);
+}
+
 PonteFixture::~PonteFixture() {
   if (ponte_ && ponte_->running()) ponte_->kill9();
 }

@@ -43,6 +43,9 @@ class PonteFixture {
   // SIGTERM; the exit code, or nullopt if it did not exit within `timeout`.
   std::optional<int> stop(std::chrono::milliseconds timeout = std::chrono::seconds(5));
   std::optional<int> kill9() { return ponte_ ? ponte_->kill9() : std::nullopt; }
+  bool signal(int sig) { return ponte_ && ponte_->signal(sig); }
+  // Sets a top-level configuration key before start() (e.g. "flows_dir").
+  void configure(const std::string& key, const nlohmann::json& value);
   // ponte's log, and how it ended if it is no longer running (a crash
   // leaves no log line of its own).
   std::string log() const;

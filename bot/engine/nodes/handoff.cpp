@@ -1,10 +1,18 @@
 // handoff: asks for a human. Emits a Handoff effect; the server opens the
 // case and inserts the confirmation (catalog key "text", rendered with
 // {position} = the place in the queue) among the replies at reply_index.
-// The node adds no reply itself.
+// The node adds no reply itself. The case carries a summary of what the
+// conversation collected, for the operator: `summary` (optional) is a
+// catalog key rendered in the default language (the operators') with every
+// contact field and session variable as an argument ({municipality},
+// {age}...); without it, one "name: value" line per field and variable.
 //   {"id": "queued", "kind": "handoff", "topic": "general", "priority": "normal",
-//    "reason": "asked for an operator", "text": "operator.queued", "next": "done"}
+//    "reason": "asked for an operator", "summary": "operator.summary",
+//    "text": "operator.queued", "next": "done"}
 #include "bot/engine/nodes/node_kind.hpp"
+
+#include <algorithm>
+#include <cctype>
 
 namespace ponte::engine {
 namespace {
@@ -26,13 +34,59 @@ void parse(Fields& f, Node& node) {
   }
   body.reason = f.string("reason", Need::optional);
   body.text = read_text(f, "text", Need::optional, node);
+  body.summary = read_text(f, "summary", Need::optional, node);
   body.next = read_next(f, "next", Need::required, node);
   node.body = std::move(body);
+}
+
+std::string summary(const HandoffNode& body, Run& run) {
+  const auto& s = run.state();
+  if (body.summary.empty()) {
+    std::string out;
+    for (const auto* group : {&s.contact, &s.vars}) {
+      for (const auto& [name, value] : *group) {
+        if (name == "paused") continue;
+        out.append(name).append(": ").append(value).push_back('\n');
+      }
+    }
+    if (!out.empty()) out.pop_back();
+    return out;
+  }
+  Args args;
+  for (const auto* group : {&s.contact, &s.vars}) {  // a var shadows a contact field
+    for (const auto& [name, value] : *group) {
+      auto it =
+          std::find_if(args.begin(), args.end(), [&](const auto& a) { return a.first == name; });
+      if (it != args.end()) {
+        it->second = value;
+      } else {
+        args.emplace_back(name, value);
+      }
+    }
+  }
+  const CatalogKey* key = run.flows().key(body.summary);
+  const Message* m = key != nullptr ? key->get(run.flows().default_lang) : nullptr;
+  if (m == nullptr) return {};
+  // A field nobody answered shows as a dash, not as "{municipality}".
+  const std::string& p = m->pattern;
+  for (std::size_t open = p.find('{'); open != std::string::npos; open = p.find('{', open + 1)) {
+    std::size_t end = open + 1;
+    while (end < p.size() && (std::isalnum(static_cast<unsigned char>(p[end])) || p[end] == '_')) {
+      ++end;
+    }
+    if (end == open + 1 || end >= p.size() || (p[end] != '}' && p[end] != ',')) continue;
+    const std::string name = p.substr(open + 1, end - open - 1);
+    if (std::none_of(args.begin(), args.end(), [&](const auto& a) { return a.first == name; })) {
+      args.emplace_back(name, std::string("—"));
+    }
+  }
+  return format_message(*m, args);
 }
 
 Next run(const Node& node, Run& run) {
   const auto& body = std::get<HandoffNode>(node.body);
   Handoff effect;
+  effect.summary = summary(body, run);
   effect.topic = body.topic;
   effect.priority = body.priority;
   effect.reason = body.reason;

@@ -36,6 +36,7 @@ const NodeKindOps& handoff_kind();
 const NodeKindOps& end_kind();
 const NodeKindOps& question_kind();
 const NodeKindOps& branch_kind();
+const NodeKindOps& follow_up_kind();
 
 // Lookup by JSON name ("say") or by enum; defined in nodes/registry.cpp.
 const NodeKindOps* find_node_kind(std::string_view name);
