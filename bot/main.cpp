@@ -16,6 +16,9 @@ commands:
   serve                  run the help line (web chat, webhooks, outbox)
   telegram set-webhook   register public_url + telegram.webhook_path with Telegram
   flows check            load flows and locales and report every problem
+  operator add NAME --role operator|supervisor|author|admin
+                         add a console account (password from stdin)
+  operator passwd NAME   set a new password (from stdin); ends its sessions
   version                print the version
 
 options:
@@ -30,7 +33,7 @@ PONTE_WHATSAPP_VERIFY_TOKEN.
 
 struct Options {
   std::vector<std::string> words;
-  std::optional<std::string> config, listen, data_dir;
+  std::optional<std::string> config, listen, data_dir, role;
 };
 
 std::optional<Options> parse(int argc, char** argv) {
@@ -48,6 +51,8 @@ std::optional<Options> parse(int argc, char** argv) {
       if (!value(o.listen)) return std::nullopt;
     } else if (arg == "--data-dir") {
       if (!value(o.data_dir)) return std::nullopt;
+    } else if (arg == "--role") {
+      if (!value(o.role)) return std::nullopt;
     } else if (arg == "-h" || arg == "--help") {
       return std::nullopt;
     } else if (arg.rfind("--", 0) == 0) {
@@ -92,6 +97,7 @@ int main(int argc, char** argv) {
     return telegram_set_webhook(*config);
   }
   if (w[0] == "flows" && w.size() == 2 && w[1] == "check") return flows_check(*config);
+  if (w[0] == "operator") return operator_command(*config, w, opts->role);
   std::cerr << "ponte: unknown command\n" << kUsage;
   return 2;
 }

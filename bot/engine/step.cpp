@@ -10,6 +10,8 @@
 #include "bot/engine/run.hpp"
 #include "bot/engine/text_match.hpp"
 
+#include <algorithm>
+
 namespace ponte::engine {
 namespace {
 
@@ -156,6 +158,25 @@ StepResult step(const FlowSet& flows, ConversationState state, const InboundEven
   }
   drive(run);
   return run.finish();
+}
+
+Result<StepResult> step_into(const FlowSet& flows, ConversationState state,
+                             std::string_view flow_id) {
+  if (flows.flows.find(flow_id) == flows.flows.end()) {
+    return fail(Errc::not_found, "no flow \"" + std::string(flow_id) + "\"");
+  }
+  Run run(flows, std::move(state));
+  run.clear_session();
+  run.enter(flow_id);
+  drive(run);
+  return run.finish();
+}
+
+std::vector<std::string> available_flows(const FlowSet& flows) {
+  std::vector<std::string> ids;
+  for (const auto& [id, flow] : flows.flows) ids.push_back(id);
+  std::sort(ids.begin(), ids.end());
+  return ids;
 }
 
 }  // namespace ponte::engine

@@ -32,6 +32,7 @@ net::awaitable<Result<TurnOutcome>> process_event(Services& svc, InboundEvent ev
     if (outcome->blocked) svc.sender.drop_queued(ev->channel, ev->chat);
     if (!outcome->outbox.empty()) svc.sender.enqueue(outcome->outbox);
     if (ev->channel == Channel::webchat) svc.hub.notify(ev->chat);
+    svc.hub.notify("#console");  // console::kFeedTopic: the operators' live feed
   }
   co_return std::move(*outcome);
 }
