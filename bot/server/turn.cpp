@@ -1,11 +1,13 @@
 #include "bot/server/turn.hpp"
 
 #include "bot/channels/telegram/telegram.hpp"
+#include "bot/server/deliver.hpp"
 #include "bot/server/message_codec.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <iterator>
 
 namespace ponte::server {
 namespace {
@@ -55,34 +57,6 @@ Result<void> apply_handoffs(storage::Database& db, const engine::FlowSet& flows,
     const auto at = std::min(h->reply_index, step.replies.size());
     step.replies.insert(step.replies.begin() + static_cast<std::ptrdiff_t>(at), std::move(confirm));
   }
-  return {};
-}
-
-Result<void> queue_reply(storage::Database& db, const InboundEvent& ev, ContactId contact,
-                         std::int64_t now_ms, const OutboundMessage& part, TurnOutcome& out) {
-  const bool push = is_push(ev.channel);
-  storage::MessageRow row;
-  row.contact_id = contact;
-  row.direction = storage::Direction::out;
-  row.kind = "reply";
-  row.body = encode_outbound(part);
-  row.status = push ? storage::MessageStatus::queued : storage::MessageStatus::sent;
-  row.created_at = now_ms;
-  auto message_id = storage::add_message(db, row);
-  if (!message_id) return message_id.error();
-  if (!push) return {};
-  storage::OutboxRow o;
-  o.message_id = *message_id;
-  o.contact_id = contact;
-  o.channel = ev.channel;
-  o.recipient = ev.chat;
-  o.payload = row.body;
-  o.next_attempt_at = now_ms;
-  o.created_at = now_ms;
-  auto id = storage::add_outbox(db, o);
-  if (!id) return id.error();
-  o.id = *id;
-  out.outbox.push_back(std::move(o));
   return {};
 }
 
@@ -190,12 +164,12 @@ Result<void> run_turn(storage::Database& db, const engine::FlowSet& flows, const
                          now_ms};
   if (auto r = storage::save_session(db, saved); !r) return r;
 
+  Queued queued;
   for (const auto& reply : step.replies) {
-    for (const auto& part : split_for(ev.channel, reply)) {
-      if (auto r = queue_reply(db, ev, contact->id, now_ms, part, out); !r) return r;
-      ++out.replies;
-    }
+    if (auto r = queue_outbound(db, *contact, reply, "reply", now_ms, queued); !r) return r;
   }
+  out.replies = queued.message_ids.size();
+  std::move(queued.outbox.begin(), queued.outbox.end(), std::back_inserter(out.outbox));
   return {};
 }
 
