@@ -81,7 +81,10 @@ net::awaitable<Reply> handle_api(Services& svc, RequestContext& ctx) {
       co_return co_await handle_case_view(svc, ctx, *id);
     }
     if (!post) co_return wrong_method(req, "POST");
-    if (n == 4) co_return co_await handle_case_action(svc, ctx, *id, std::string(s[3]));
+    if (n == 4) {
+      std::string action(s[3]);
+      co_return co_await handle_case_action(svc, ctx, *id, std::move(action));
+    }
     if (n == 6 && s[3] == "tasks" && s[5] == "status") {
       const auto task = parse_id(s[4]);
       if (!task) co_return Reply{json_error(req, http::status::not_found, "no such task")};

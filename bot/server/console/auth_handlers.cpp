@@ -83,10 +83,12 @@ net::awaitable<Reply> handle_login(Services& svc, RequestContext& ctx) {
     e.action = "login.failed";
     e.detail = "remote=" + ctx.remote;
     e.created_at = now;
-    auto stored = co_await run_unit<bool>(svc, [e](storage::Database& db) -> Result<bool> {
+    std::function<Result<bool>(storage::Database&)> work1 =
+        [e](storage::Database& db) -> Result<bool> {
       if (auto r = storage::add_audit(db, e); !r) return r.error();
       return true;
-    });
+    };
+    auto stored = co_await run_unit<bool>(svc, std::move(work1));
     if (!stored) co_return Reply{error_reply(req, stored.error())};
     log::info("console.login_failed", {{"req", ctx.id}, {"name", *name}});
     co_return Reply{json_error(req, http::status::unauthorized, "wrong name or password")};
@@ -96,12 +98,13 @@ net::awaitable<Reply> handle_login(Services& svc, RequestContext& ctx) {
                                    now + kSessionIdleMs};
   Caller caller{*op, session};
   auto audit = audit_of(caller, "login.ok", std::nullopt, "remote=" + ctx.remote, now);
-  auto stored =
-      co_await run_unit<bool>(svc, [session, audit](storage::Database& db) -> Result<bool> {
-        if (auto r = storage::add_operator_session(db, session); !r) return r.error();
-        if (auto r = storage::add_audit(db, audit); !r) return r.error();
-        return true;
-      });
+  std::function<Result<bool>(storage::Database&)> work2 =
+      [session, audit](storage::Database& db) -> Result<bool> {
+    if (auto r = storage::add_operator_session(db, session); !r) return r.error();
+    if (auto r = storage::add_audit(db, audit); !r) return r.error();
+    return true;
+  };
+  auto stored = co_await run_unit<bool>(svc, std::move(work2));
   if (!stored) co_return Reply{error_reply(req, stored.error())};
   log::info("console.login", {{"req", ctx.id}, {"operator", op->name}});
   auto res = json_reply(req, {{"operator", operator_json(*op)}, {"csrf", session.csrf_token}});
@@ -117,13 +120,13 @@ net::awaitable<Reply> handle_logout(Services& svc, RequestContext& ctx) {
   if (!access.caller) co_return Reply{std::move(access.refusal)};
   const auto now = now_ms(svc);
   auto audit = audit_of(*access.caller, "logout", std::nullopt, "", now);
-  auto done = co_await run_unit<bool>(
-      svc,
+  std::function<Result<bool>(storage::Database&)> work3 =
       [hash = access.caller->session.token_hash, audit](storage::Database& db) -> Result<bool> {
-        if (auto r = storage::delete_operator_session(db, hash); !r) return r.error();
-        if (auto r = storage::add_audit(db, audit); !r) return r.error();
-        return true;
-      });
+    if (auto r = storage::delete_operator_session(db, hash); !r) return r.error();
+    if (auto r = storage::add_audit(db, audit); !r) return r.error();
+    return true;
+  };
+  auto done = co_await run_unit<bool>(svc, std::move(work3));
   if (!done) co_return Reply{error_reply(req, done.error())};
   auto res = json_reply(req, {{"ok", true}});
   res.set(http::field::set_cookie, session_cookie(svc, "", 0));

@@ -41,13 +41,14 @@ net::awaitable<Reply> change_case(Services& svc, RequestContext& ctx, const Call
                                   CaseWork work) {
   const auto now = now_ms(svc);
   auto audit = audit_of(caller, "case." + action, case_id, std::move(detail), now);
-  auto changed = co_await run_unit<storage::ConsoleCase>(
-      svc, [work = std::move(work), audit](storage::Database& db) -> Result<storage::ConsoleCase> {
-        auto c = work(db);
-        if (!c) return c.error();
-        if (auto r = storage::add_audit(db, audit); !r) return r.error();
-        return c;
-      });
+  std::function<Result<storage::ConsoleCase>(storage::Database&)> work1 =
+      [work = std::move(work), audit](storage::Database& db) -> Result<storage::ConsoleCase> {
+    auto c = work(db);
+    if (!c) return c.error();
+    if (auto r = storage::add_audit(db, audit); !r) return r.error();
+    return c;
+  };
+  auto changed = co_await run_unit<storage::ConsoleCase>(svc, std::move(work1));
   if (!changed) co_return Reply{error_reply(ctx.request, changed.error())};
   notify_consoles(svc);
   co_return Reply{json_reply(ctx.request, {{"case", case_json(*changed, now)}})};
@@ -136,11 +137,12 @@ net::awaitable<Reply> handle_case_action(Services& svc, RequestContext& ctx, std
   if (!body) co_return Reply{error_reply(req, body.error())};
   const auto now = now_ms(svc);
   if (action == "claim") {
-    co_return co_await change_case(
-        svc, ctx, caller, case_id, action, "",
-        [case_id, now, id = caller.op.id](storage::Database& db) {
-          return storage::claim_case(db, {case_id, std::nullopt, now}, id);
-        });
+    CaseWork claim = [case_id, now, id = caller.op.id](storage::Database& db) {
+      return storage::claim_case(db, {case_id, std::nullopt, now}, id);
+    };
+    std::string no_detail;
+    co_return co_await change_case(svc, ctx, caller, case_id, std::move(action),
+                                   std::move(no_detail), std::move(claim));
   }
   if (action == "resolve" || action == "handback") {
     co_return co_await finish_case(svc, ctx, caller, case_id, *body, action == "handback");
@@ -149,13 +151,14 @@ net::awaitable<Reply> handle_case_action(Services& svc, RequestContext& ctx, std
     auto text = string_member(*body, "body", storage::kMaxNoteBytes);
     if (!text) co_return Reply{error_reply(req, text.error())};
     auto audit = audit_of(caller, "case.note", case_id, "", now);
-    auto id = co_await run_unit<std::int64_t>(
-        svc, [=, text = *text](storage::Database& db) -> Result<std::int64_t> {
-          auto note = storage::add_case_note(db, case_id, caller.op.id, text, now);
-          if (!note) return note.error();
-          if (auto r = storage::add_audit(db, audit); !r) return r.error();
-          return note;
-        });
+    std::function<Result<std::int64_t>(storage::Database&)> work2 =
+        [=, text = *text](storage::Database& db) -> Result<std::int64_t> {
+      auto note = storage::add_case_note(db, case_id, caller.op.id, text, now);
+      if (!note) return note.error();
+      if (auto r = storage::add_audit(db, audit); !r) return r.error();
+      return note;
+    };
+    auto id = co_await run_unit<std::int64_t>(svc, std::move(work2));
     if (!id) co_return Reply{error_reply(req, id.error())};
     notify_consoles(svc);
     co_return Reply{json_reply(req, {{"id", *id}}, http::status::created)};
@@ -172,13 +175,14 @@ net::awaitable<Reply> handle_case_action(Services& svc, RequestContext& ctx, std
     task.due_at = *due;
     task.created_at = now;
     auto audit = audit_of(caller, "case.task_add", case_id, "", now);
-    auto id = co_await run_unit<std::int64_t>(
-        svc, [task, audit](storage::Database& db) -> Result<std::int64_t> {
-          auto added = storage::add_case_task(db, task);
-          if (!added) return added.error();
-          if (auto r = storage::add_audit(db, audit); !r) return r.error();
-          return added;
-        });
+    std::function<Result<std::int64_t>(storage::Database&)> work3 =
+        [task, audit](storage::Database& db) -> Result<std::int64_t> {
+      auto added = storage::add_case_task(db, task);
+      if (!added) return added.error();
+      if (auto r = storage::add_audit(db, audit); !r) return r.error();
+      return added;
+    };
+    auto id = co_await run_unit<std::int64_t>(svc, std::move(work3));
     if (!id) co_return Reply{error_reply(req, id.error())};
     notify_consoles(svc);
     co_return Reply{json_reply(req, {{"id", *id}}, http::status::created)};
@@ -187,36 +191,34 @@ net::awaitable<Reply> handle_case_action(Services& svc, RequestContext& ctx, std
   auto version = int_member(*body, "version");
   if (!version) co_return Reply{error_reply(req, version.error())};
   const storage::CaseChange change{case_id, *version, now};
+  CaseWork work;
+  std::string detail;
   if (action == "release") {
-    co_return co_await change_case(svc, ctx, caller, case_id, action, "",
-                                   [=](storage::Database& db) -> Result<storage::ConsoleCase> {
-                                     if (auto r = require_holder(db, caller, case_id); !r) {
-                                       return r.error();
-                                     }
-                                     return storage::release_case(db, change);
-                                   });
-  }
-  if (action == "transfer") {
+    work = [=](storage::Database& db) -> Result<storage::ConsoleCase> {
+      if (auto r = require_holder(db, caller, case_id); !r) return r.error();
+      return storage::release_case(db, change);
+    };
+  } else if (action == "transfer") {
     auto to = int_member(*body, "operator_id");
     if (!to) co_return Reply{error_reply(req, to.error())};
-    co_return co_await change_case(
-        svc, ctx, caller, case_id, action, "to=" + std::to_string(**to),
-        [=, to = **to](storage::Database& db) -> Result<storage::ConsoleCase> {
-          if (auto r = require_holder(db, caller, case_id); !r) return r.error();
-          return storage::transfer_case(db, change, to);
-        });
-  }
-  if (action == "phase") {
+    detail = "to=" + std::to_string(**to);
+    work = [=, to = **to](storage::Database& db) -> Result<storage::ConsoleCase> {
+      if (auto r = require_holder(db, caller, case_id); !r) return r.error();
+      return storage::transfer_case(db, change, to);
+    };
+  } else if (action == "phase") {
     auto phase = string_member(*body, "phase", 20);
     if (!phase) co_return Reply{error_reply(req, phase.error())};
-    co_return co_await change_case(
-        svc, ctx, caller, case_id, action, "phase=" + *phase,
-        [=, phase = *phase](storage::Database& db) -> Result<storage::ConsoleCase> {
-          if (auto r = require_holder(db, caller, case_id); !r) return r.error();
-          return storage::set_case_phase(db, change, phase);
-        });
+    detail = "phase=" + *phase;
+    work = [=, phase = *phase](storage::Database& db) -> Result<storage::ConsoleCase> {
+      if (auto r = require_holder(db, caller, case_id); !r) return r.error();
+      return storage::set_case_phase(db, change, phase);
+    };
+  } else {
+    co_return Reply{json_error(req, http::status::not_found, "no such case action")};
   }
-  co_return Reply{json_error(req, http::status::not_found, "no such case action")};
+  co_return co_await change_case(svc, ctx, caller, case_id, std::move(action), std::move(detail),
+                                 std::move(work));
 }
 
 net::awaitable<Reply> handle_task_status(Services& svc, RequestContext& ctx, std::int64_t case_id,
@@ -231,14 +233,15 @@ net::awaitable<Reply> handle_task_status(Services& svc, RequestContext& ctx, std
   const auto now = now_ms(svc);
   auto audit = audit_of(*access.caller, "case.task_status", case_id,
                         "task=" + std::to_string(task_id) + " status=" + *status, now);
-  auto done =
-      co_await run_unit<bool>(svc, [=, status = *status](storage::Database& db) -> Result<bool> {
-        if (auto r = storage::set_case_task_status(db, case_id, task_id, status, now); !r) {
-          return r.error();
-        }
-        if (auto r = storage::add_audit(db, audit); !r) return r.error();
-        return true;
-      });
+  std::function<Result<bool>(storage::Database&)> work4 =
+      [=, status = *status](storage::Database& db) -> Result<bool> {
+    if (auto r = storage::set_case_task_status(db, case_id, task_id, status, now); !r) {
+      return r.error();
+    }
+    if (auto r = storage::add_audit(db, audit); !r) return r.error();
+    return true;
+  };
+  auto done = co_await run_unit<bool>(svc, std::move(work4));
   if (!done) co_return Reply{error_reply(req, done.error())};
   notify_consoles(svc);
   co_return Reply{json_reply(req, {{"ok", true}})};

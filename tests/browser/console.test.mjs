@@ -1,0 +1,196 @@
+// The operator console in headless chromium against the real ponte and a
+// fake Telegram: log in, a case appears live, claim, read, reply (Telegram
+// receives it), note, phase, action-plan task, hand back (the bot answers
+// again). Also: a claim race, a script-laden message shown as text, a
+// supervisor-only route, a request without its CSRF token. Screenshots of
+// the queue and the conversation at 1280 and 390 px go to docs/screenshots/.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { startPonte, startFakeTelegram, launchBrowser, waitFor, sourceDir } from "./lib/ponte.mjs";
+
+let ponte;
+let telegram;
+let browser;
+const shots = join(sourceDir, "docs/screenshots");
+const passwords = { ana: "ana-password-1", bo: "bo-password-22", sam: "sam-password-333" };
+
+before(async () => {
+  telegram = await startFakeTelegram();
+  ponte = await startPonte({ telegram });
+  for (const [name, role] of [["ana", "operator"], ["bo", "operator"], ["sam", "supervisor"]]) {
+    const r = await ponte.command(["operator", "add", name, "--role", role], { input: passwords[name] + "\n" });
+    assert.equal(r.code, 0, r.out);
+  }
+  browser = await launchBrowser();
+  mkdirSync(shots, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await ponte?.stop();
+  await telegram?.close();
+});
+
+let updateId = 1;
+// The person writes on Telegram; resolves once ponte acknowledged it.
+async function say(chat, text) {
+  const res = await ponte.telegramUpdate({
+    update_id: updateId++,
+    message: { message_id: updateId, date: Math.floor(Date.now() / 1000), text,
+      chat: { id: chat, type: "private" }, from: { id: chat, is_bot: false, first_name: "Amal", language_code: "en" } },
+  });
+  assert.equal(res.status, 200);
+}
+const textsTo = (chat) => telegram.sent().filter((c) => String(c.params.chat_id) === String(chat)).map((c) => c.params.text);
+async function sayAndWait(chat, text) {
+  const before = textsTo(chat).length;
+  await say(chat, text);
+  await waitFor(() => textsTo(chat).length > before, { what: `a reply to "${text}"` });
+}
+// Walks a new person to the operator queue: language, then "operator".
+async function askForOperator(chat) {
+  await sayAndWait(chat, "hello");
+  await sayAndWait(chat, "English");
+  await sayAndWait(chat, "operator");
+}
+
+// An API client with its own login, as a second operator's browser would be.
+async function apiLogin(name) {
+  const res = await fetch(ponte.url + "/api/login", { method: "POST", headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name, password: passwords[name] }) });
+  assert.equal(res.status, 200);
+  const cookie = res.headers.get("set-cookie");
+  assert.match(cookie, /HttpOnly/);
+  assert.match(cookie, /SameSite=Strict/);
+  const { csrf } = await res.json();
+  const jar = cookie.split(";")[0];
+  return {
+    get: (path) => fetch(ponte.url + path, { headers: { cookie: jar } }),
+    post: (path, body, { withCsrf = true } = {}) => fetch(ponte.url + path, { method: "POST",
+      headers: { cookie: jar, "content-type": "application/json", ...(withCsrf ? { "x-csrf-token": csrf } : {}) },
+      body: JSON.stringify(body ?? {}) }),
+  };
+}
+
+async function login(page, name) {
+  await page.goto(ponte.url + "/console");
+  await page.locator("#login-name").fill(name);
+  await page.locator("#login-password").fill(passwords[name]);
+  await page.locator("#login button[type=submit]").click();
+  await page.locator("#queue-pane h2").waitFor();
+}
+
+test("an operator takes a case from the queue to the bot's hands again", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: "en-GB" });
+  const page = await context.newPage();
+  await login(page, "ana");
+  const chat = 7001;
+
+  // A person asks for an operator; the case appears without a reload.
+  await askForOperator(chat);
+  const row = page.locator("tr.case-row").first();
+  await row.waitFor({ timeout: 5000 });
+  assert.match(await row.innerText(), /en/);
+  assert.match(await row.innerText(), /telegram/);
+  await page.screenshot({ path: join(shots, "queue-1280.png"), fullPage: true });
+
+  // Claim, and read what the person wrote.
+  await row.click();
+  await page.locator("#claim").click();
+  await page.locator("#release").waitFor();
+  await page.locator("#transcript .msg-in", { hasText: "operator" }).first().waitFor();
+
+  // Whatever the person writes is shown as text, never run.
+  const script = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>`;
+  await say(chat, script);
+  const hostile = page.locator("#transcript .msg-in .text", { hasText: "<script>" });
+  await hostile.waitFor({ timeout: 5000 });
+  assert.equal(await hostile.textContent(), script);
+  assert.equal(await page.locator("#transcript img").count(), 0);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+
+  // Reply: the fake Telegram receives it.
+  await page.locator("#reply-text").fill("Hello Amal, I am Ana. How can I help?");
+  await page.locator("#reply button[type=submit]").click();
+  await waitFor(() => textsTo(chat).some((t) => t.includes("I am Ana")), { what: "the operator's reply on Telegram" });
+  await page.locator("#transcript .kind-operator", { hasText: "I am Ana" }).waitFor();
+
+  // Note, phase, task.
+  await page.locator("#note-text").fill("Needs a housing referral; speaks some Italian.");
+  await page.locator("#note-form button").click();
+  await page.locator("#notes li", { hasText: "housing referral" }).waitFor();
+  await page.locator("#phase").selectOption("planning");
+  await waitFor(async () => (await page.locator("#phase").inputValue()) === "planning" &&
+    (await page.locator("#case-title").count()) > 0, { what: "phase planning" });
+  await page.locator("#task-title").fill("Call the municipal housing office");
+  await page.locator("#task-due").fill("2030-01-15");
+  await page.locator("#task-form button").click();
+  await page.locator("#tasks li", { hasText: "housing office" }).waitFor();
+  await page.screenshot({ path: join(shots, "conversation-1280.png"), fullPage: true });
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: join(shots, "conversation-390.png"), fullPage: true });
+  await page.locator(".case-head .back").click();
+  await page.locator("tr.case-row").first().waitFor();
+  await page.screenshot({ path: join(shots, "queue-390.png"), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 860 });
+  await page.locator("tr.case-row").first().click();
+
+  // Hand back at the main menu: the bot speaks at once, and answers again.
+  const beforeHandBack = textsTo(chat).length;
+  await page.locator("#handback-flow").selectOption("main");
+  await page.locator("#handback").click();
+  await page.locator("#claim, #release").first().waitFor({ state: "detached" }).catch(() => {});
+  await waitFor(() => textsTo(chat).length > beforeHandBack, { what: "the bot's menu after hand-back" });
+  await sayAndWait(chat, "menu");
+  await context.close();
+});
+
+test("two operators claim at once: exactly one wins", async () => {
+  await askForOperator(7002);
+  const ana = await apiLogin("ana");
+  const bo = await apiLogin("bo");
+  const queue = await (await ana.get("/api/cases?status=queued")).json();
+  const target = queue.cases.find((c) => c.status === "queued");
+  assert.ok(target, "a queued case");
+  const results = await Promise.all([ana, bo].map((op) => op.post(`/api/cases/${target.id}/claim`)));
+  assert.deepEqual(results.map((r) => r.status).sort(), [200, 409]);
+  const after = await (await ana.get(`/api/cases/${target.id}`)).json();
+  assert.equal(after.case.status, "claimed");
+  // A stale edit is refused with the reason, not applied.
+  const winner = results[0].status === 200 ? ana : bo;
+  const stale = await winner.post(`/api/cases/${target.id}/phase`, { phase: "assessment", version: after.case.version - 1 });
+  assert.equal(stale.status, 409);
+  assert.match((await stale.json()).error, /changed/);
+  // Unknown case ids and oversized notes are clear 4xx errors.
+  assert.equal((await ana.get("/api/cases/99999")).status, 404);
+  assert.equal((await ana.post("/api/cases/99999/claim")).status, 404);
+  const big = await ana.post(`/api/cases/${target.id}/notes`, { body: "x".repeat(5000) });
+  assert.equal(big.status, 413);
+});
+
+test("roles, CSRF and login throttling are enforced", async () => {
+  const ana = await apiLogin("ana");
+  const sam = await apiLogin("sam");
+  assert.equal((await ana.get("/api/audit")).status, 403);
+  const audit = await sam.get("/api/audit");
+  assert.equal(audit.status, 200);
+  const entries = (await audit.json()).entries;
+  assert.ok(entries.some((e) => e.action === "case.claim" && e.operator && e.case_id));
+  assert.equal((await fetch(ponte.url + "/api/cases")).status, 401);
+
+  const queue = await (await ana.get("/api/cases")).json();
+  const target = queue.cases[0];
+  const noToken = await ana.post(`/api/cases/${target.id}/notes`, { body: "sneaky" }, { withCsrf: false });
+  assert.equal(noToken.status, 403);
+
+  // Five wrong passwords, then the name has to wait.
+  const attempt = () => fetch(ponte.url + "/api/login", { method: "POST", headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name: "bo", password: "wrong-password" }) });
+  for (let i = 0; i < 5; ++i) assert.equal((await attempt()).status, 401);
+  const throttled = await attempt();
+  assert.equal(throttled.status, 429);
+  assert.ok(Number(throttled.headers.get("retry-after")) >= 1);
+});
