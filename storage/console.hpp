@@ -161,4 +161,41 @@ Result<void> set_case_task_status(Database& db, std::int64_t case_id, std::int64
                                   std::string_view status, std::int64_t now);
 Result<std::vector<CaseTask>> list_case_tasks(Database& db, std::int64_t case_id);
 
+// --- canned answers ---------------------------------------------------------------
+struct CannedAnswer {
+  std::int64_t id = 0;
+  std::string key, language, title, body;
+  std::int64_t updated_at = 0;
+};
+// Inserts or replaces the (key, language) text. Errc::invalid on empty or
+// oversized fields.
+Result<std::int64_t> put_canned_answer(Database& db, const CannedAnswer& answer);
+Result<std::vector<CannedAnswer>> list_canned_answers(Database& db);
+// Every language version of `key`.
+Result<std::vector<CannedAnswer>> canned_versions(Database& db, std::string_view key);
+
+// --- reminders ------------------------------------------------------------------------
+struct Reminder {
+  std::int64_t id = 0, case_id = 0;
+  std::optional<std::int64_t> task_id;
+  std::string canned_key;
+  std::string vars_json = "{}";
+  std::int64_t due_at = 0;
+  std::string state = "pending";  // pending, sent, cancelled, failed
+  std::optional<std::int64_t> created_by;
+  std::int64_t created_at = 0;
+  std::optional<std::int64_t> sent_at;
+  std::string last_error;
+  ContactId contact_id = 0;  // of the case, filled when read
+};
+// Errc::not_found for an unknown case, or a task of another case.
+Result<std::int64_t> add_reminder(Database& db, const Reminder& r);
+Result<std::vector<Reminder>> list_case_reminders(Database& db, std::int64_t case_id);
+// Pending reminders with due_at <= now, oldest first.
+Result<std::vector<Reminder>> due_reminders(Database& db, std::int64_t now, int limit);
+Result<std::optional<Reminder>> get_reminder(Database& db, std::int64_t id);
+// pending -> sent | failed | cancelled. Errc::conflict when no longer pending.
+Result<void> finish_reminder(Database& db, std::int64_t id, std::string_view state, std::int64_t at,
+                             std::string_view error);
+
 }  // namespace ponte::storage

@@ -4,6 +4,7 @@
 #include "bot/core/log.hpp"
 #include "bot/server/async_commit.hpp"
 #include "bot/server/commands.hpp"
+#include "bot/server/console/handlers.hpp"
 #include "bot/server/handlers/handlers.hpp"
 #include "bot/server/http_client.hpp"
 #include "bot/server/http_server.hpp"
@@ -196,6 +197,7 @@ int serve(const Config& config) {
   Runtime rt{config, svc, server, http, work, ioc};
   net::co_spawn(ioc, signal_loop(rt), log::IfThrown{"signals.crashed"});
   net::co_spawn(ioc, prune_loop(svc), log::IfThrown{"prune.crashed"});
+  net::co_spawn(ioc, console::reminder_loop(svc), log::IfThrown{"reminders.crashed"});
   log::info("ponte.started",
             {{"listen", endpoint->address().to_string() + ":" + std::to_string(endpoint->port())},
              {"threads", threads},

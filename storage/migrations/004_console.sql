@@ -82,3 +82,35 @@ CREATE TABLE case_tasks (
 );
 CREATE INDEX case_tasks_case ON case_tasks (case_id, id);
 CREATE INDEX case_tasks_owner ON case_tasks (owner_id);
+
+-- Canned answers: one text per (key, language), with {variables} filled in
+-- when sent. The operator picks the key; Ponte sends the person's language.
+CREATE TABLE canned_answers (
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL CHECK (length(key) BETWEEN 1 AND 64),
+  language TEXT NOT NULL CHECK (length(language) BETWEEN 2 AND 16),
+  title TEXT NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
+  body TEXT NOT NULL CHECK (length(body) BETWEEN 1 AND 4000),
+  updated_at INTEGER NOT NULL,
+  UNIQUE (key, language)
+);
+
+-- Reminders: a canned answer sent to the person at a set time, in their
+-- language, through the outbox. `vars` fills the answer's {variables}.
+CREATE TABLE reminders (
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+  task_id INTEGER REFERENCES case_tasks (id) ON DELETE SET NULL,
+  canned_key TEXT NOT NULL,
+  vars TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(vars)),
+  due_at INTEGER NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'cancelled', 'failed')),
+  created_by INTEGER REFERENCES operators (id) ON DELETE SET NULL,
+  created_at INTEGER NOT NULL,
+  sent_at INTEGER,
+  last_error TEXT
+);
+CREATE INDEX reminders_due ON reminders (due_at) WHERE state = 'pending';
+CREATE INDEX reminders_case ON reminders (case_id);
+CREATE INDEX reminders_task ON reminders (task_id);
+CREATE INDEX reminders_created_by ON reminders (created_by);

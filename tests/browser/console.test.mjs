@@ -23,6 +23,13 @@ before(async () => {
     const r = await ponte.command(["operator", "add", name, "--role", role], { input: passwords[name] + "\n" });
     assert.equal(r.code, 0, r.out);
   }
+  // A supervisor writes a canned answer in two languages.
+  const sam = await apiLogin("sam");
+  for (const [language, body] of [["en", "Hello {name}, your appointment is on {date}."],
+    ["it", "Ciao {name}, il tuo appuntamento è il {date}."]]) {
+    const r = await sam.post("/api/canned", { key: "appointment", language, title: "Appointment", body });
+    assert.equal(r.status, 201);
+  }
   browser = await launchBrowser();
   mkdirSync(shots, { recursive: true });
 });
@@ -128,6 +135,24 @@ test("an operator takes a case from the queue to the bot's hands again", async (
   await page.locator("#task-due").fill("2030-01-15");
   await page.locator("#task-form button").click();
   await page.locator("#tasks li", { hasText: "housing office" }).waitFor();
+
+  // A canned answer goes out in the person's language (English), filled in.
+  await page.locator("#canned-key").selectOption("appointment");
+  await page.locator("#canned-date").fill("15 January at 10:00");
+  await page.locator("#canned-form button").click();
+  await waitFor(() => textsTo(chat).includes("Hello Amal, your appointment is on 15 January at 10:00."),
+    { what: "the canned answer in English" });
+  // A reminder due now is sent by the scheduler through the outbox.
+  const pad = (n) => String(n).padStart(2, "0");
+  const d = new Date(Date.now() - 60000);
+  const local = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  await page.locator("#reminder-key").selectOption("appointment");
+  await page.locator("#reminder-at").fill(local);
+  await page.locator("#reminder-date").fill("tomorrow");
+  await page.locator("#reminder-form button").click();
+  await waitFor(() => textsTo(chat).includes("Hello Amal, your appointment is on tomorrow."),
+    { what: "the reminder on Telegram" });
+  await page.locator("#reminders li.reminder-sent").waitFor();
   await page.screenshot({ path: join(shots, "conversation-1280.png"), fullPage: true });
 
   await page.setViewportSize({ width: 390, height: 844 });

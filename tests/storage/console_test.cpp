@@ -169,5 +169,47 @@ TEST_F(Console, ErasingTheContactKeepsTheAuditTrail) {
   EXPECT_EQ(list_audit(*db_, case_id_, 10).value().size(), 1u);
 }
 
+TEST_F(Console, CannedAnswersAreOnePerKeyAndLanguage) {
+  put_canned_answer(*db_, {0, "docs", "it", "Documenti", "Porta il passaporto", 1}).value();
+  put_canned_answer(*db_, {0, "docs", "en", "Documents", "Bring your passport", 1}).value();
+  put_canned_answer(*db_, {0, "docs", "en", "Documents", "Bring your passport, {name}", 2}).value();
+  const auto versions = canned_versions(*db_, "docs").value();
+  ASSERT_EQ(versions.size(), 2u);
+  EXPECT_EQ(versions[0].language, "en");
+  EXPECT_EQ(versions[0].body, "Bring your passport, {name}");
+  EXPECT_EQ(put_canned_answer(*db_, {0, "", "en", "t", "b", 1}).error().code, Errc::invalid);
+}
+
+TEST_F(Console, RemindersFallDueOnceAndCanBeCancelled) {
+  put_canned_answer(*db_, {0, "docs", "en", "Documents", "Bring your passport", 1}).value();
+  Reminder r;
+  r.case_id = case_id_;
+  r.canned_key = "docs";
+  r.due_at = 1000;
+  r.created_at = 10;
+  const auto first = add_reminder(*db_, r).value();
+  r.due_at = 2000;
+  const auto second = add_reminder(*db_, r).value();
+  r.canned_key = "nope";
+  EXPECT_EQ(add_reminder(*db_, r).error().code, Errc::invalid);
+  r.canned_key = "docs";
+  r.task_id = 4242;
+  EXPECT_EQ(add_reminder(*db_, r).error().code, Errc::not_found);
+
+  auto due = due_reminders(*db_, 1500, 10).value();
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].id, first);
+  EXPECT_EQ(due[0].contact_id, contact_.id);
+  finish_reminder(*db_, first, "sent", 1500, "").value();
+  EXPECT_EQ(finish_reminder(*db_, first, "sent", 1501, "").error().code, Errc::conflict)
+      << "sent once";
+  finish_reminder(*db_, second, "cancelled", 1600, "").value();
+  EXPECT_TRUE(due_reminders(*db_, 5000, 10).value().empty());
+  const auto all = list_case_reminders(*db_, case_id_).value();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].state, "sent");
+  EXPECT_EQ(all[1].state, "cancelled");
+}
+
 }  // namespace
 }  // namespace ponte::storage::testing

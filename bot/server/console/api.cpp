@@ -73,6 +73,10 @@ net::awaitable<Reply> handle_api(Services& svc, RequestContext& ctx) {
     if (!get) co_return wrong_method(req, "GET");
     co_return co_await handle_queue(svc, ctx);
   }
+  if (n == 2 && s[1] == "canned") {
+    if (!get && !post) co_return wrong_method(req, "GET, POST");
+    co_return co_await handle_canned(svc, ctx);
+  }
   if (n >= 3 && s[1] == "cases") {
     const auto id = parse_id(s[2]);
     if (!id) co_return Reply{json_error(req, http::status::not_found, "no such case")};
@@ -84,6 +88,11 @@ net::awaitable<Reply> handle_api(Services& svc, RequestContext& ctx) {
     if (n == 4) {
       std::string action(s[3]);
       co_return co_await handle_case_action(svc, ctx, *id, std::move(action));
+    }
+    if (n == 6 && s[3] == "reminders" && s[5] == "cancel") {
+      const auto reminder = parse_id(s[4]);
+      if (!reminder) co_return Reply{json_error(req, http::status::not_found, "no such reminder")};
+      co_return co_await handle_cancel_reminder(svc, ctx, *id, *reminder);
     }
     if (n == 6 && s[3] == "tasks" && s[5] == "status") {
       const auto task = parse_id(s[4]);

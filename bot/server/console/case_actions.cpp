@@ -132,7 +132,10 @@ net::awaitable<Reply> handle_case_action(Services& svc, RequestContext& ctx, std
   auto access = authorize(svc, ctx, kCaseWorkers);
   if (!access.caller) co_return Reply{std::move(access.refusal)};
   const Caller caller = *access.caller;
-  if (action == "messages") co_return co_await handle_reply(svc, ctx, case_id);
+  if (action == "messages" || action == "canned") {
+    co_return co_await handle_reply(svc, ctx, case_id, action == "canned");
+  }
+  if (action == "reminders") co_return co_await handle_add_reminder(svc, ctx, case_id);
   auto body = json_body(req);
   if (!body) co_return Reply{error_reply(req, body.error())};
   const auto now = now_ms(svc);

@@ -96,7 +96,8 @@ net::awaitable<Reply> handle_case_view(Services& svc, RequestContext& ctx, std::
   auto notes = storage::list_case_notes(db, case_id);
   auto tasks = storage::list_case_tasks(db, case_id);
   auto earlier = storage::list_contact_cases(db, c.row.contact_id);
-  if (auto e = first_error(contact, session, messages, notes, tasks, earlier))
+  auto reminders = storage::list_case_reminders(db, case_id);
+  if (auto e = first_error(contact, session, messages, notes, tasks, earlier, reminders))
     co_return Reply{error_reply(req, *e)};
   const auto now = now_ms(svc);
   Json out = {{"case", case_json(c, now)}};
@@ -133,6 +134,16 @@ net::awaitable<Reply> handle_case_view(Services& svc, RequestContext& ctx, std::
     if (e.row.id != case_id) earlier_list.push_back(case_json(e, now));
   }
   out["earlier_cases"] = std::move(earlier_list);
+  Json reminder_list = Json::array();
+  for (const auto& r : *reminders) {
+    reminder_list.push_back({{"id", r.id},
+                             {"key", r.canned_key},
+                             {"task_id", r.task_id ? Json(*r.task_id) : Json()},
+                             {"due_at", r.due_at},
+                             {"state", r.state},
+                             {"error", r.last_error}});
+  }
+  out["reminders"] = std::move(reminder_list);
   out["flows"] = engine::available_flows(*svc.flows.get());
   co_return Reply{json_reply(req, out)};
 }

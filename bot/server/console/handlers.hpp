@@ -7,7 +7,13 @@
 #include "bot/server/net.hpp"
 #include "bot/server/services.hpp"
 
+#include "bot/engine/flow_set.hpp"
+#include "storage/console.hpp"
+
 #include <boost/asio/awaitable.hpp>
+
+#include <map>
+#include <string>
 
 namespace ponte::server::console {
 
@@ -29,6 +35,22 @@ net::awaitable<Reply> handle_case_action(Services& svc, RequestContext& ctx, std
                                          std::string action);
 net::awaitable<Reply> handle_task_status(Services& svc, RequestContext& ctx, std::int64_t case_id,
                                          std::int64_t task_id);
-net::awaitable<Reply> handle_reply(Services& svc, RequestContext& ctx, std::int64_t case_id);
+// POST /api/cases/{id}/messages ({text}) or /canned ({key, vars}).
+net::awaitable<Reply> handle_reply(Services& svc, RequestContext& ctx, std::int64_t case_id,
+                                   bool canned);
+// GET /api/canned (case workers), POST /api/canned (supervisors).
+net::awaitable<Reply> handle_canned(Services& svc, RequestContext& ctx);
+// POST /api/cases/{id}/reminders, /api/cases/{id}/reminders/{r}/cancel.
+net::awaitable<Reply> handle_add_reminder(Services& svc, RequestContext& ctx, std::int64_t case_id);
+net::awaitable<Reply> handle_cancel_reminder(Services& svc, RequestContext& ctx,
+                                             std::int64_t case_id, std::int64_t reminder_id);
+
+// Sends due reminders through the outbox until shutdown; spawned by serve().
+net::awaitable<void> reminder_loop(Services& svc);
+// A canned answer's text for `contact` (language choice and variables as in
+// canned.hpp). Errc::invalid when the key has no version at all.
+Result<std::string> canned_text(storage::Database& db, const engine::FlowSet& flows,
+                                std::string_view key, const storage::Contact& contact,
+                                std::int64_t case_id, std::map<std::string, std::string> vars);
 
 }  // namespace ponte::server::console

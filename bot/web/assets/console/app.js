@@ -7,7 +7,7 @@ import { texts, pickLanguage } from "/console/i18n.js";
 
 const state = { lang: pickLanguage(), me: null, csrf: "", cases: [], open: null, view: null,
   filters: { status: "", language: "", topic: "" }, seenUrgent: new Set(), feed: null,
-  operators: [] };
+  operators: [], canned: [] };
 const t = (key) => texts[state.lang][key] ?? key;
 const $ = (sel) => document.querySelector(sel);
 
@@ -101,6 +101,7 @@ function start(session) {
   document.body.classList.remove("case-open");
   if ("Notification" in window && Notification.permission === "default") Notification.requestPermission();
   api("GET", "/api/operators").then((d) => (state.operators = d.operators)).catch(() => {});
+  api("GET", "/api/canned").then((d) => (state.canned = d.answers)).catch(() => {});
   connectFeed();
   refresh();
 }
@@ -294,6 +295,16 @@ function renderCase(scroll) {
       catch (err) { flash(`${t("refused")}: ${err.message}`); }
       refresh();
     } }, taskTitle, taskDue, el("button", { type: "submit" }, t("addTask"))),
+    el("h3", {}, t("canned")),
+    cannedForm(c, mine),
+    el("h3", {}, t("reminders")),
+    el("ul", { id: "reminders" }, (state.view.reminders || []).map((r) => el("li", { class: `reminder reminder-${r.state}` },
+      `${when(r.due_at)} · ${r.key} · ${t("reminderState")[r.state] ?? r.state}`, r.error ? ` (${r.error})` : "",
+      r.state === "pending" ? el("button", { class: "link", onclick: async () => {
+        try { await api("POST", `/api/cases/${c.id}/reminders/${r.id}/cancel`, {}); } catch (err) { flash(err.message); }
+        refresh();
+      } }, t("cancel")) : null))),
+    reminderForm(c, tasks),
     el("h3", {}, t("earlierCases")),
     earlier_cases.length
       ? el("ul", { id: "earlier" }, earlier_cases.map((e) => el("li", {}, `#${e.id} · ${e.topic} · ${statusLabel(e.status)}${e.outcome ? " · " + e.outcome : ""} · ${when(e.created_at)}`)))
@@ -320,6 +331,45 @@ function renderCase(scroll) {
   if (focused) document.getElementById(focused)?.focus();
   if (scroll) log.lastElementChild?.scrollIntoView({ block: "end" });
   else log.scrollTop = log.scrollHeight;
+}
+
+// Canned answers by key: the operator picks one, Ponte sends the person's
+// language version; {date} is filled from the detail box.
+function cannedKeys() {
+  const byKey = new Map();
+  for (const a of state.canned) {
+    if (!byKey.has(a.key) || a.language === state.lang) byKey.set(a.key, a.title);
+  }
+  return [...byKey.entries()];
+}
+
+function cannedForm(c, mine) {
+  const key = el("select", { id: "canned-key" }, cannedKeys().map(([k, title]) => el("option", { value: k }, `${title} (${k})`)));
+  const detail = el("input", { id: "canned-date", placeholder: "{date}", maxlength: 200 });
+  return el("form", { id: "canned-form", onsubmit: async (e) => {
+    e.preventDefault();
+    if (!key.value) return;
+    try { await api("POST", `/api/cases/${c.id}/canned`, { key: key.value, vars: detail.value ? { date: detail.value } : {} }); }
+    catch (err) { flash(`${t("refused")}: ${err.message}`); }
+    refresh();
+  } }, key, detail, el("button", { type: "submit", disabled: !mine || !state.canned.length }, t("send")));
+}
+
+function reminderForm(c, tasks) {
+  const key = el("select", { id: "reminder-key" }, cannedKeys().map(([k, title]) => el("option", { value: k }, `${title} (${k})`)));
+  const at = el("input", { id: "reminder-at", type: "datetime-local", required: true });
+  const detail = el("input", { id: "reminder-date", placeholder: "{date}", maxlength: 200 });
+  const task = el("select", { id: "reminder-task" }, el("option", { value: "" }, "–"),
+    tasks.filter((k) => k.status === "open").map((k) => el("option", { value: k.id }, k.title)));
+  return el("form", { id: "reminder-form", onsubmit: async (e) => {
+    e.preventDefault();
+    if (!key.value || !at.value) return;
+    const body = { key: key.value, due_at: new Date(at.value).getTime(), vars: detail.value ? { date: detail.value } : {} };
+    if (task.value) body.task_id = Number(task.value);
+    try { await api("POST", `/api/cases/${c.id}/reminders`, body); }
+    catch (err) { flash(`${t("refused")}: ${err.message}`); }
+    refresh();
+  } }, key, at, detail, task, el("button", { type: "submit", disabled: !state.canned.length }, t("schedule")));
 }
 
 $("#lang-toggle").addEventListener("click", () => {
