@@ -109,6 +109,10 @@ Result<std::vector<ConsoleCase>> list_contact_cases(Database& db, ContactId cont
 std::string_view to_string(CaseStatus status) noexcept;
 std::optional<CaseStatus> case_status_from_string(std::string_view text) noexcept;
 bool valid_phase(std::string_view phase) noexcept;
+// Outcomes are codes, not free text, so statistics and exports can never
+// carry a name: information, referral, service_booked, no_reply,
+// not_eligible, duplicate, handed_back, other.
+bool valid_outcome(std::string_view outcome) noexcept;
 
 // Case changes. Each bumps `version` and updated_at; each refuses with
 // Errc::not_found (no such case) or Errc::conflict (wrong state, or
@@ -197,5 +201,27 @@ Result<std::optional<Reminder>> get_reminder(Database& db, std::int64_t id);
 // pending -> sent | failed | cancelled. Errc::conflict when no longer pending.
 Result<void> finish_reminder(Database& db, std::int64_t id, std::string_view state, std::int64_t at,
                              std::string_view error);
+
+// --- statistics (the coordinator's view; no personal data) ----------------------------
+enum class StatsDimension { topic, municipality, language, channel, outcome };
+std::optional<StatsDimension> stats_dimension_from_string(std::string_view text) noexcept;
+struct Count {
+  std::string value;  // "unknown" when the case has none
+  std::int64_t count = 0;
+};
+// Cases created in [from, to), counted by one dimension, largest first.
+Result<std::vector<Count>> count_cases_by(Database& db, StatsDimension dimension, std::int64_t from,
+                                          std::int64_t to);
+// People who wrote in [from, to) (by their last message), by channel or language.
+Result<std::vector<Count>> count_requests_by(Database& db, StatsDimension dimension,
+                                             std::int64_t from, std::int64_t to);
+// One row per case created in [from, to): only codes, times and durations.
+struct CaseFact {
+  std::int64_t id = 0, created_at = 0;
+  std::string topic, municipality, language, channel, status, phase, outcome;
+  int priority = 2;
+  std::optional<std::int64_t> wait_ms, resolution_ms;  // to claim, to resolution
+};
+Result<std::vector<CaseFact>> case_facts(Database& db, std::int64_t from, std::int64_t to);
 
 }  // namespace ponte::storage

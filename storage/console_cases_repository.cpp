@@ -133,6 +133,11 @@ bool valid_phase(std::string_view p) noexcept {
          p == "resolution";
 }
 
+bool valid_outcome(std::string_view o) noexcept {
+  return o == "information" || o == "referral" || o == "service_booked" || o == "no_reply" ||
+         o == "not_eligible" || o == "duplicate" || o == "handed_back" || o == "other";
+}
+
 Result<std::vector<ConsoleCase>> list_console_cases(Database& db, const CaseFilter& f) {
   static const std::string sql =
       std::string(kSelect) +
@@ -225,6 +230,9 @@ Result<ConsoleCase> transfer_case(Database& db, const CaseChange& change,
 }
 
 Result<ConsoleCase> resolve_case(Database& db, const CaseChange& change, std::string_view outcome) {
+  if (!valid_outcome(outcome)) {
+    return fail(Errc::invalid, "unknown outcome \"" + std::string(outcome) + "\"");
+  }
   auto c = current(db, change);
   if (!c) return c.error();
   if (c->row.status == CaseStatus::resolved) {

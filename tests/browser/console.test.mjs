@@ -219,3 +219,31 @@ test("roles, CSRF and login throttling are enforced", async () => {
   assert.equal(throttled.status, 429);
   assert.ok(Number(throttled.headers.get("retry-after")) >= 1);
 });
+
+test("a supervisor reads the numbers; the CSV export holds no personal data", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "it-IT" });
+  const page = await context.newPage();
+  await login(page, "sam");
+  await page.locator("#stats-nav").click();
+  await page.locator("#stats-summary").waitFor();
+  assert.match(await page.locator("#stats-summary").innerText(), /Casi: [1-9]/);
+  // Each dimension has a chart Ponte drew, loaded as an image.
+  for (const dim of ["topic", "municipality", "language", "channel", "outcome"]) {
+    const img = page.locator(`figure[data-dimension=${dim}] img`);
+    await waitFor(() => img.evaluate((i) => i.complete && i.naturalWidth > 0), { what: `${dim} chart` });
+  }
+  await page.screenshot({ path: join(shots, "statistics-1280.png"), fullPage: true });
+  const href = await page.locator("#stats-csv").getAttribute("href");
+  const csv = await page.evaluate(async (url) => (await fetch(url)).text(), href);
+  const [header, ...rows] = csv.trim().split("\r\n");
+  assert.equal(header, "case,created_day,topic,municipality,language,channel,priority,status,phase,outcome,wait_minutes,resolution_minutes");
+  assert.ok(rows.length >= 2);
+  for (const secret of ["Amal", "7001", "7002", "operator", "I am Ana", "housing referral", "script"]) {
+    assert.ok(!csv.includes(secret), `the CSV must not contain "${secret}"`);
+  }
+  // An operator cannot reach the coordinator's routes.
+  const ana = await apiLogin("ana");
+  assert.equal((await ana.get("/api/stats")).status, 403);
+  assert.equal((await ana.get("/api/stats.csv")).status, 403);
+  await context.close();
+});

@@ -75,13 +75,13 @@ TEST_F(Console, ReleaseRequeuesAndResolveHandsBackToTheBot) {
   EXPECT_EQ(c.claimed_by, ana_);
   EXPECT_EQ(transfer_case(*db_, {case_id_, c.version, 231}, 777).error().code, Errc::invalid);
 
-  c = resolve_case(*db_, {case_id_, c.version, 240}, "referred to CAS").value();
+  c = resolve_case(*db_, {case_id_, c.version, 240}, "referral").value();
   EXPECT_EQ(c.row.status, CaseStatus::resolved);
   EXPECT_EQ(c.row.phase, "resolution");
-  EXPECT_EQ(c.outcome, "referred to CAS");
+  EXPECT_EQ(c.outcome, "referral");
   EXPECT_EQ(c.resolved_at, 240);
   EXPECT_EQ(mode(), SessionMode::bot);
-  EXPECT_EQ(resolve_case(*db_, {case_id_, c.version, 250}, "again").error().code, Errc::conflict);
+  EXPECT_EQ(resolve_case(*db_, {case_id_, c.version, 250}, "other").error().code, Errc::conflict);
 }
 
 TEST_F(Console, QueueShowsUrgentFirstAndWhetherThePersonWaits) {
@@ -209,6 +209,47 @@ TEST_F(Console, RemindersFallDueOnceAndCanBeCancelled) {
   ASSERT_EQ(all.size(), 2u);
   EXPECT_EQ(all[0].state, "sent");
   EXPECT_EQ(all[1].state, "cancelled");
+}
+
+TEST_F(Console, OutcomesAreCodesNotFreeText) {
+  auto c = claim_case(*db_, {case_id_, std::nullopt, 200}, ana_).value();
+  EXPECT_EQ(resolve_case(*db_, {case_id_, c.version, 210}, "Mario Rossi helped").error().code,
+            Errc::invalid);
+  EXPECT_EQ(get().row.status, CaseStatus::claimed);
+}
+
+TEST_F(Console, StatisticsCountCodesAndDurations) {
+  // The bot collected the municipality in the session's contact fields.
+  save_session(*db_,
+               {contact_.id, R"({"contact":{"municipality":"Palermo"}})", SessionMode::bot, 100})
+      .value();
+  add_message(*db_, {0, contact_.id, Direction::in, "text", R"({"text":"aiuto"})",
+                     MessageStatus::received, std::nullopt, 150})
+      .value();
+  auto c = claim_case(*db_, {case_id_, std::nullopt, 100 + 60'000}, ana_).value();
+  resolve_case(*db_, {case_id_, c.version, 100 + 180'000}, "referral").value();
+  const auto other = make_contact(*db_, "u2");
+  open_case(*db_, {other.id, 0, "health", "danger", "", "en", Channel::webchat, 500}).value();
+
+  const auto topics = count_cases_by(*db_, StatsDimension::topic, 0, 1'000'000).value();
+  ASSERT_EQ(topics.size(), 2u);
+  const auto places = count_cases_by(*db_, StatsDimension::municipality, 0, 1'000'000).value();
+  ASSERT_EQ(places.size(), 2u);
+  EXPECT_TRUE((places[0].value == "Palermo") != (places[1].value == "Palermo"));
+  const auto outcomes = count_cases_by(*db_, StatsDimension::outcome, 0, 1'000'000).value();
+  ASSERT_EQ(outcomes.size(), 2u);
+  EXPECT_EQ(count_cases_by(*db_, StatsDimension::topic, 400, 600).value().size(), 1u) << "period";
+  const auto requests = count_requests_by(*db_, StatsDimension::channel, 0, 1'000'000).value();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].value, "telegram");
+
+  const auto facts = case_facts(*db_, 0, 1'000'000).value();
+  ASSERT_EQ(facts.size(), 2u);
+  EXPECT_EQ(facts[0].municipality, "Palermo");
+  EXPECT_EQ(facts[0].outcome, "referral");
+  EXPECT_EQ(facts[0].wait_ms, 60'000);
+  EXPECT_EQ(facts[0].resolution_ms, 180'000);
+  EXPECT_FALSE(facts[1].wait_ms);
 }
 
 }  // namespace

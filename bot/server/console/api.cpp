@@ -73,6 +73,12 @@ net::awaitable<Reply> handle_api(Services& svc, RequestContext& ctx) {
     if (!get) co_return wrong_method(req, "GET");
     co_return co_await handle_queue(svc, ctx);
   }
+  if ((n == 2 && (s[1] == "stats" || s[1] == "stats.csv")) ||
+      (n == 3 && s[1] == "stats" && s[2] == "chart.svg")) {
+    if (!get) co_return wrong_method(req, "GET");
+    std::string what = n == 3 ? "chart" : s[1] == "stats.csv" ? "csv" : "json";
+    co_return co_await handle_stats(svc, ctx, std::move(what));
+  }
   if (n == 2 && s[1] == "canned") {
     if (!get && !post) co_return wrong_method(req, "GET, POST");
     co_return co_await handle_canned(svc, ctx);

@@ -45,6 +45,10 @@ net::awaitable<Reply> handle_add_reminder(Services& svc, RequestContext& ctx, st
 net::awaitable<Reply> handle_cancel_reminder(Services& svc, RequestContext& ctx,
                                              std::int64_t case_id, std::int64_t reminder_id);
 
+// GET /api/stats (JSON), /api/stats/chart.svg, /api/stats.csv: `what` is
+// "json", "chart" or "csv". Supervisors and admins.
+net::awaitable<Reply> handle_stats(Services& svc, RequestContext& ctx, std::string what);
+
 // Sends due reminders through the outbox until shutdown; spawned by serve().
 net::awaitable<void> reminder_loop(Services& svc);
 // A canned answer's text for `contact` (language choice and variables as in

@@ -63,6 +63,7 @@ function renderChrome() {
   $("#lang-toggle").textContent = t("switchTo");
   $("#logout").textContent = t("logout");
   $("#logout").hidden = !state.me;
+  $("#stats-nav").textContent = state.stats ? t("queue") : t("statistics");
   $("#whoami").textContent = state.me ? `${state.me.name} · ${state.me.role}` : "";
 }
 
@@ -95,10 +96,22 @@ function start(session) {
   state.me = session.operator;
   state.csrf = session.csrf;
   renderChrome();
+  $("#stats-nav").hidden = !["supervisor", "admin"].includes(state.me.role);
+  showQueue();
+  startFeeds();
+}
+
+function showQueue() {
+  state.stats = false;
+  renderChrome();
   $("#app").replaceChildren(
     el("section", { id: "queue-pane" }),
     el("section", { id: "case-pane" }, el("p", { class: "hint" }, t("pickCase"))));
   document.body.classList.remove("case-open");
+  if (state.open) openCase(state.open);
+}
+
+function startFeeds() {
   if ("Notification" in window && Notification.permission === "default") Notification.requestPermission();
   api("GET", "/api/operators").then((d) => (state.operators = d.operators)).catch(() => {});
   api("GET", "/api/canned").then((d) => (state.canned = d.answers)).catch(() => {});
@@ -117,6 +130,7 @@ async function refresh() {
   if (refreshing) { refreshing.again = true; return; }
   refreshing = { again: false };
   try {
+    if (state.stats) return;
     await loadQueue();
     if (state.open) await loadCase(state.open, false);
   } catch (err) {
@@ -238,7 +252,8 @@ function renderCase(scroll) {
   const actions = el("div", { class: "actions" });
   if (c.status === "queued") actions.append(el("button", { id: "claim", onclick: () => act("claim") }, t("claim")));
   if (c.status === "claimed" && (mine || state.me.role !== "operator")) {
-    const outcome = el("input", { id: "outcome", placeholder: t("outcome"), maxlength: 200 });
+    const outcome = el("select", { id: "outcome" }, el("option", { value: "" }, t("outcome") + "…"),
+      Object.entries(t("outcomes")).map(([v, label]) => el("option", { value: v }, label)));
     const flow = el("select", { id: "handback-flow" }, flows.map((f) => el("option", { value: f, selected: f === "main" }, f)));
     const to = el("select", { id: "transfer-to" }, state.operators.filter((o) => o.id !== c.claimed_by)
       .map((o) => el("option", { value: o.id }, o.name)));
@@ -372,11 +387,48 @@ function reminderForm(c, tasks) {
   } }, key, at, detail, task, el("button", { type: "submit", disabled: !state.canned.length }, t("schedule")));
 }
 
+// The coordinator's view: counts, medians, a chart per dimension drawn by
+// Ponte (SVG), and a CSV export without personal data.
+const dayInput = (ms) => new Date(ms).toISOString().slice(0, 10);
+async function showStats() {
+  state.stats = true;
+  renderChrome();
+  document.body.classList.remove("case-open");
+  const now = Date.now();
+  const from = el("input", { id: "stats-from", type: "date", value: dayInput(now - 30 * 864e5) });
+  const to = el("input", { id: "stats-to", type: "date", value: dayInput(now) });
+  const body = el("div", { id: "stats-body" });
+  const load = async () => {
+    const range = `from=${Date.parse(from.value + "T00:00:00Z")}&to=${Date.parse(to.value + "T00:00:00Z") + 864e5}`;
+    try {
+      const s = await api("GET", `/api/stats?${range}`);
+      const hours = (ms) => (ms === null ? "–" : minutes(ms));
+      const table = (rows) => el("table", { class: "counts" }, rows.map((r) => el("tr", {}, el("td", {}, r.value), el("td", {}, r.count))));
+      body.replaceChildren(
+        el("p", { id: "stats-summary" }, `${t("casesTotal")}: ${s.cases_total} · ${t("medianWait")}: ${hours(s.median_wait_ms)} · ${t("medianResolution")}: ${hours(s.median_resolution_ms)}`),
+        el("a", { id: "stats-csv", href: `/api/stats.csv?${range}`, download: "ponte-cases.csv" }, t("exportCsv")),
+        el("div", { class: "charts" }, Object.entries(s.cases).map(([dim, rows]) => el("figure", { class: "chart", dataset: { dimension: dim } },
+          el("img", { src: `/api/stats/chart.svg?dimension=${dim}&${range}`, alt: t(dim) }),
+          el("figcaption", {}, t(dim)), table(rows)))),
+        el("h3", {}, t("requests")),
+        el("div", { class: "charts" }, Object.entries(s.requests).map(([dim, rows]) => el("figure", {}, el("figcaption", {}, t(dim)), table(rows)))));
+    } catch (err) { flash(err.message); }
+  };
+  $("#app").replaceChildren(el("section", { id: "stats-pane" }, el("h2", {}, t("statistics")),
+    el("div", { class: "filters" }, el("label", {}, t("from"), from), el("label", {}, t("to"), to),
+      el("button", { id: "stats-update", onclick: load }, t("update"))), body));
+  await load();
+}
+
+$("#stats-nav").addEventListener("click", () => (state.stats ? showQueue() : showStats()));
+
 $("#lang-toggle").addEventListener("click", () => {
   state.lang = state.lang === "it" ? "en" : "it";
   localStorage.setItem("ponte.console.lang", state.lang);
   renderChrome();
-  if (state.me) { renderQueue(); if (state.view) renderCase(false); } else showLogin();
+  if (!state.me) showLogin();
+  else if (state.stats) showStats();
+  else { renderQueue(); if (state.view && state.open) renderCase(false); }
 });
 $("#logout").addEventListener("click", async () => {
   await api("POST", "/api/logout", {}).catch(() => {});
