@@ -2,6 +2,8 @@
 // type checks and the "unknown key" errors, so adding a setting is one line.
 #include "bot/server/config.hpp"
 
+#include "bot/server/console/office_hours.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
@@ -153,6 +155,9 @@ void check_values(const Config& c, Reader& r) {
     r.problem("/outbox/max_connections_per_host", "must be at least 1");
   }
   if (c.outbox.retry_base_ms < 1) r.problem("/outbox/retry_base_ms", "must be at least 1");
+  if (auto hours = console::parse_office_hours(c.office_hours); !hours) {
+    r.problem("/office_hours", hours.error().message);
+  }
 }
 
 }  // namespace
@@ -224,6 +229,11 @@ Result<Config> parse_config(std::string_view json_text, const fs::path& base_dir
                              {"request_timeout_ms", &c.outbox.request_timeout_ms}};
   std::vector<Key> storage = {{"synchronous", &c.storage.synchronous},
                               {"max_batch", &c.storage.max_batch}};
+  auto& o = c.office_hours;
+  std::vector<Key> office_hours = {
+      {"timezone", &o.timezone}, {"mon", &o.mon}, {"tue", &o.tue},
+      {"wed", &o.wed},           {"thu", &o.thu}, {"fri", &o.fri},
+      {"sat", &o.sat},           {"sun", &o.sun}, {"holidays", &o.holidays}};
   // Nested objects are checked by their own tables; here they are only named.
   std::string ignored;
   std::vector<Key> top = {
@@ -231,11 +241,9 @@ Result<Config> parse_config(std::string_view json_text, const fs::path& base_dir
       {"flows_dir", &c.flows_dir},   {"locales_dir", &c.locales_dir},
       {"public_url", &c.public_url}, {"threads", &c.threads},
       {"log_level", &c.log_level},   {"shutdown_timeout_ms", &c.shutdown_timeout_ms}};
-  const std::pair<std::string_view, const std::vector<Key>*> sections[] = {{"telegram", &telegram},
-                                                                           {"whatsapp", &whatsapp},
-                                                                           {"http", &http},
-                                                                           {"outbox", &outbox},
-                                                                           {"storage", &storage}};
+  const std::pair<std::string_view, const std::vector<Key>*> sections[] = {
+      {"telegram", &telegram}, {"whatsapp", &whatsapp}, {"http", &http},
+      {"outbox", &outbox},     {"storage", &storage},   {"office_hours", &office_hours}};
   if (j.is_object()) {
     json flat = json::object();
     for (const auto& [key, value] : j.items()) {

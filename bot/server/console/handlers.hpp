@@ -49,6 +49,10 @@ net::awaitable<Reply> handle_cancel_reminder(Services& svc, RequestContext& ctx,
 // "json", "chart" or "csv". Supervisors and admins.
 net::awaitable<Reply> handle_stats(Services& svc, RequestContext& ctx, std::string what);
 
+// After a turn's handoff opened or joined `case_id`: the emergency numbers
+// for an urgent case, the return of operators outside office hours.
+net::awaitable<void> after_handoff(Services& svc, ContactId contact_id, std::int64_t case_id);
+
 // Sends due reminders through the outbox until shutdown; spawned by serve().
 net::awaitable<void> reminder_loop(Services& svc);
 // A canned answer's text for `contact` (language choice and variables as in
