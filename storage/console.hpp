@@ -202,6 +202,26 @@ Result<std::optional<Reminder>> get_reminder(Database& db, std::int64_t id);
 Result<void> finish_reminder(Database& db, std::int64_t id, std::string_view state, std::int64_t at,
                              std::string_view error);
 
+// --- call-back requests --------------------------------------------------------------
+struct Callback {
+  std::int64_t id = 0;
+  ContactId contact_id = 0;
+  std::optional<std::int64_t> case_id;
+  std::string phone, slots, language;
+  std::string state = "requested";  // requested, done, cancelled
+  std::string done_by_name;
+  std::optional<std::int64_t> done_at;
+  std::int64_t created_at = 0;
+  std::string channel;  // of the contact, filled when read
+};
+// One open request per case: asking again updates phone and slots.
+Result<std::int64_t> request_callback(Database& db, const Callback& c);
+// Requested first (oldest first), then the latest finished ones.
+Result<std::vector<Callback>> list_callbacks(Database& db, int limit);
+// requested -> done | cancelled. Errc::not_found / Errc::conflict.
+Result<void> finish_callback(Database& db, std::int64_t id, std::string_view state,
+                             std::int64_t operator_id, std::int64_t at);
+
 // --- statistics (the coordinator's view; no personal data) ----------------------------
 enum class StatsDimension { topic, municipality, language, channel, outcome };
 std::optional<StatsDimension> stats_dimension_from_string(std::string_view text) noexcept;

@@ -114,3 +114,23 @@ CREATE INDEX reminders_due ON reminders (due_at) WHERE state = 'pending';
 CREATE INDEX reminders_case ON reminders (case_id);
 CREATE INDEX reminders_task ON reminders (task_id);
 CREATE INDEX reminders_created_by ON reminders (created_by);
+
+-- Call-back requests: a person asked to be phoned, at times they prefer.
+-- Operators work through the list; phone and slots are personal data and go
+-- with the contact.
+CREATE TABLE callbacks (
+  id INTEGER PRIMARY KEY,
+  contact_id INTEGER NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+  case_id INTEGER REFERENCES cases (id) ON DELETE SET NULL,
+  phone TEXT NOT NULL,
+  slots TEXT NOT NULL,
+  language TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'requested' CHECK (state IN ('requested', 'done', 'cancelled')),
+  done_by INTEGER REFERENCES operators (id) ON DELETE SET NULL,
+  done_at INTEGER,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX callbacks_open ON callbacks (created_at) WHERE state = 'requested';
+CREATE INDEX callbacks_contact ON callbacks (contact_id);
+CREATE INDEX callbacks_case ON callbacks (case_id);
+CREATE INDEX callbacks_done_by ON callbacks (done_by);

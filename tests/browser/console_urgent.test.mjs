@@ -91,3 +91,27 @@ test("outside office hours the person is told when operators are back; urgent ca
   assert.match(await page.locator("#alert").innerText(), /urgent/i);
   await context.close();
 });
+
+test("a person asks to be called back; the request joins the operators' list", async () => {
+  const chat = 8103;
+  await sayAndWait(chat, "hello");
+  await sayAndWait(chat, "English");
+  await sayAndWait(chat, "operator");
+  await sayAndWait(chat, "call me");
+  await sayAndWait(chat, "+39 333 1234567");
+  await sayAndWait(chat, "Monday morning <b>or</b> Tuesday after 3 pm");
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-GB" });
+  const page = await context.newPage();
+  await page.goto(ponte.url + "/console");
+  await page.locator("#login-name").fill("ana");
+  await page.locator("#login-password").fill("ana-password-1");
+  await page.locator("#login button[type=submit]").click();
+  await page.locator("#callbacks-nav").click();
+  const row = page.locator("#callbacks tr.callback-requested").first();
+  await row.waitFor();
+  assert.equal(await row.locator(".slots").textContent(), "Monday morning <b>or</b> Tuesday after 3 pm");
+  assert.match(await row.innerText(), /\+39 ?333/);
+  await row.locator(".mark-called").click();
+  await page.locator("#callbacks tr.callback-done").first().waitFor();
+  await context.close();
+});

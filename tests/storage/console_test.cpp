@@ -252,5 +252,28 @@ TEST_F(Console, StatisticsCountCodesAndDurations) {
   EXPECT_FALSE(facts[1].wait_ms);
 }
 
+TEST_F(Console, CallbacksAreOnePerCaseAndClosedOnce) {
+  Callback cb;
+  cb.contact_id = contact_.id;
+  cb.case_id = case_id_;
+  cb.phone = "+393331234567";
+  cb.slots = "Monday morning";
+  cb.language = "ar";
+  cb.created_at = 100;
+  const auto id = request_callback(*db_, cb).value();
+  cb.slots = "Tuesday afternoon";
+  EXPECT_EQ(request_callback(*db_, cb).value(), id) << "asking again updates the request";
+  auto list = list_callbacks(*db_, 10).value();
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].slots, "Tuesday afternoon");
+  EXPECT_EQ(list[0].channel, "telegram");
+  finish_callback(*db_, id, "done", ana_, 200).value();
+  EXPECT_EQ(finish_callback(*db_, id, "done", ana_, 201).error().code, Errc::conflict);
+  EXPECT_EQ(finish_callback(*db_, 999, "done", ana_, 201).error().code, Errc::not_found);
+  list = list_callbacks(*db_, 10).value();
+  EXPECT_EQ(list[0].state, "done");
+  EXPECT_EQ(list[0].done_by_name, "ana");
+}
+
 }  // namespace
 }  // namespace ponte::storage::testing

@@ -79,6 +79,17 @@ net::awaitable<Reply> handle_api(Services& svc, RequestContext& ctx) {
     std::string what = n == 3 ? "chart" : s[1] == "stats.csv" ? "csv" : "json";
     co_return co_await handle_stats(svc, ctx, std::move(what));
   }
+  if (n == 2 && s[1] == "callbacks") {
+    if (!get) co_return wrong_method(req, "GET");
+    co_return co_await handle_callbacks(svc, ctx);
+  }
+  if (n == 4 && s[1] == "callbacks" && (s[3] == "done" || s[3] == "cancel")) {
+    if (!post) co_return wrong_method(req, "POST");
+    const auto id = parse_id(s[2]);
+    if (!id) co_return Reply{json_error(req, http::status::not_found, "no such call-back")};
+    std::string state = s[3] == "done" ? "done" : "cancelled";
+    co_return co_await handle_finish_callback(svc, ctx, *id, std::move(state));
+  }
   if (n == 2 && s[1] == "canned") {
     if (!get && !post) co_return wrong_method(req, "GET, POST");
     co_return co_await handle_canned(svc, ctx);

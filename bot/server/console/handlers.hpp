@@ -53,6 +53,12 @@ net::awaitable<Reply> handle_stats(Services& svc, RequestContext& ctx, std::stri
 // for an urgent case, the return of operators outside office hours.
 net::awaitable<void> after_handoff(Services& svc, ContactId contact_id, std::int64_t case_id);
 
+// GET /api/callbacks; POST /api/callbacks/{id}/done or /cancel (`state`
+// "done" or "cancelled").
+net::awaitable<Reply> handle_callbacks(Services& svc, RequestContext& ctx);
+net::awaitable<Reply> handle_finish_callback(Services& svc, RequestContext& ctx,
+                                             std::int64_t callback_id, std::string state);
+
 // Sends due reminders through the outbox until shutdown; spawned by serve().
 net::awaitable<void> reminder_loop(Services& svc);
 // A canned answer's text for `contact` (language choice and variables as in

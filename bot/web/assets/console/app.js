@@ -7,7 +7,7 @@ import { texts, pickLanguage } from "/console/i18n.js";
 
 const state = { lang: pickLanguage(), me: null, csrf: "", cases: [], open: null, view: null,
   filters: { status: "", language: "", topic: "" }, seenUrgent: new Set(), feed: null,
-  operators: [], canned: [] };
+  operators: [], canned: [], page: "queue" };
 const t = (key) => texts[state.lang][key] ?? key;
 const $ = (sel) => document.querySelector(sel);
 
@@ -63,7 +63,9 @@ function renderChrome() {
   $("#lang-toggle").textContent = t("switchTo");
   $("#logout").textContent = t("logout");
   $("#logout").hidden = !state.me;
-  $("#stats-nav").textContent = state.stats ? t("queue") : t("statistics");
+  $("#stats-nav").textContent = state.page === "stats" ? t("queue") : t("statistics");
+  $("#callbacks-nav").textContent = state.page === "callbacks" ? t("queue") : t("callbacks");
+  $("#callbacks-nav").hidden = !state.me;
   $("#whoami").textContent = state.me ? `${state.me.name} · ${state.me.role}` : "";
 }
 
@@ -102,7 +104,7 @@ function start(session) {
 }
 
 function showQueue() {
-  state.stats = false;
+  state.page = "queue";
   renderChrome();
   $("#app").replaceChildren(
     el("section", { id: "queue-pane" }),
@@ -130,7 +132,8 @@ async function refresh() {
   if (refreshing) { refreshing.again = true; return; }
   refreshing = { again: false };
   try {
-    if (state.stats) return;
+    if (state.page === "callbacks") { await loadCallbacks(); return; }
+    if (state.page !== "queue") return;
     await loadQueue();
     if (state.open) await loadCase(state.open, false);
   } catch (err) {
@@ -391,7 +394,7 @@ function reminderForm(c, tasks) {
 // Ponte (SVG), and a CSV export without personal data.
 const dayInput = (ms) => new Date(ms).toISOString().slice(0, 10);
 async function showStats() {
-  state.stats = true;
+  state.page = "stats";
   renderChrome();
   document.body.classList.remove("case-open");
   const now = Date.now();
@@ -420,14 +423,46 @@ async function showStats() {
   await load();
 }
 
-$("#stats-nav").addEventListener("click", () => (state.stats ? showQueue() : showStats()));
+$("#stats-nav").addEventListener("click", () => (state.page === "stats" ? showQueue() : showStats()));
+$("#callbacks-nav").addEventListener("click", () => (state.page === "callbacks" ? showQueue() : showCallbacks()));
+
+// The call-back list: people who asked to be phoned, oldest request first.
+function showCallbacks() {
+  state.page = "callbacks";
+  renderChrome();
+  document.body.classList.remove("case-open");
+  $("#app").replaceChildren(el("section", { id: "callbacks-pane" }, el("h2", {}, t("callbacks")), el("div", { id: "callbacks-body" })));
+  loadCallbacks().catch((err) => flash(err.message));
+}
+
+async function loadCallbacks() {
+  const { callbacks } = await api("GET", "/api/callbacks");
+  const body = $("#callbacks-body");
+  if (!body) return;
+  const finish = (cb, action) => async () => {
+    try { await api("POST", `/api/callbacks/${cb.id}/${action}`, {}); } catch (err) { flash(err.message); }
+    loadCallbacks();
+  };
+  body.replaceChildren(callbacks.length ? el("table", { id: "callbacks" },
+    el("thead", {}, el("tr", {}, [t("requested"), t("language"), t("channel"), t("phone"), t("slots"), t("status"), ""].map((h) => el("th", {}, h)))),
+    el("tbody", {}, callbacks.map((cb) => el("tr", { class: `callback callback-${cb.state}`, dataset: { id: cb.id } },
+      el("td", {}, when(cb.created_at)), el("td", {}, cb.language), el("td", {}, cb.channel),
+      el("td", {}, el("a", { href: `tel:${cb.phone.replace(/[^+0-9]/g, "")}` }, cb.phone)),
+      el("td", { class: "slots", dir: "auto" }, cb.slots),
+      el("td", {}, t("callbackState")[cb.state] ?? cb.state, cb.done_by ? ` · ${cb.done_by}` : ""),
+      el("td", {}, cb.state === "requested" ? [
+        el("button", { class: "mark-called", onclick: finish(cb, "done") }, t("called")),
+        el("button", { class: "link", onclick: finish(cb, "cancel") }, t("cancel"))] : null)))))
+    : el("p", { class: "hint" }, t("none")));
+}
 
 $("#lang-toggle").addEventListener("click", () => {
   state.lang = state.lang === "it" ? "en" : "it";
   localStorage.setItem("ponte.console.lang", state.lang);
   renderChrome();
   if (!state.me) showLogin();
-  else if (state.stats) showStats();
+  else if (state.page === "stats") showStats();
+  else if (state.page === "callbacks") showCallbacks();
   else { renderQueue(); if (state.view && state.open) renderCase(false); }
 });
 $("#logout").addEventListener("click", async () => {
