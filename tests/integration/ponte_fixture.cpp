@@ -51,6 +51,17 @@ void PonteFixture::start() {
   throw std::runtime_error("ponte did not become healthy; log:\n" + ponte_->log());
 }
 
+std::string PonteFixture::log() const {
+  if (!ponte_) return {};
+  std::string out = ponte_->log();
+  if (!ponte_->running()) {
+    const int st = ponte_->exit_status().value_or(0);
+    out += st < 0 ? "[ponte was killed by signal " + std::to_string(-st) + "]\n"
+                  : "[ponte exited with status " + std::to_string(st) + "]\n";
+  }
+  return out;
+}
+
 int PonteFixture::run_command(const std::vector<std::string>& words, std::string* output) {
   std::vector<std::string> argv{PONTE_BINARY};
   argv.insert(argv.end(), words.begin(), words.end());

@@ -35,7 +35,9 @@ class PonteFixture {
   // SIGTERM; the exit code, or nullopt if it did not exit within `timeout`.
   std::optional<int> stop(std::chrono::milliseconds timeout = std::chrono::seconds(5));
   std::optional<int> kill9() { return ponte_ ? ponte_->kill9() : std::nullopt; }
-  std::string log() const { return ponte_ ? ponte_->log() : std::string(); }
+  // ponte's log, and how it ended if it is no longer running (a crash
+  // leaves no log line of its own).
+  std::string log() const;
 
   // A Telegram update (JSON) posted to the webhook with the right secret.
   HttpResponse post_update(const nlohmann::json& update, const std::string& secret = kSecret);
