@@ -81,6 +81,9 @@ struct LoginFailures {
 };
 Result<LoginFailures> recent_login_failures(Database& db, std::string_view name,
                                             std::int64_t since);
+// When `operator_id` last did `action` on `case_id`; nullopt if never.
+Result<std::optional<std::int64_t>> last_audit_at(Database& db, std::int64_t operator_id,
+                                                  std::string_view action, std::int64_t case_id);
 // Newest first; all cases when case_id is nullopt.
 Result<std::vector<AuditEntry>> list_audit(Database& db, std::optional<std::int64_t> case_id,
                                            int limit);
@@ -126,7 +129,7 @@ struct CaseChange {
 Result<ConsoleCase> claim_case(Database& db, const CaseChange& change, std::int64_t operator_id);
 // claimed -> queued; the bot answers again until someone claims it.
 Result<ConsoleCase> release_case(Database& db, const CaseChange& change);
-// Claimed by another operator (who must exist and be enabled).
+// Claimed by another operator (who must exist, be enabled and work cases).
 Result<ConsoleCase> transfer_case(Database& db, const CaseChange& change, std::int64_t to_operator);
 // -> resolved with an outcome, phase resolution; the bot answers again.
 Result<ConsoleCase> resolve_case(Database& db, const CaseChange& change, std::string_view outcome);

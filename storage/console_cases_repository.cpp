@@ -223,7 +223,7 @@ Result<ConsoleCase> transfer_case(Database& db, const CaseChange& change,
   if (auto r = require_status(*c, CaseStatus::claimed); !r) return r.error();
   auto to = get_operator(db, to_operator);
   if (!to) return to.error();
-  if (!*to || (*to)->disabled) {
+  if (!*to || (*to)->disabled || (*to)->role == Role::author) {
     return fail(Errc::invalid, "no active operator " + std::to_string(to_operator));
   }
   return update(db, change, *c, "claimed", to_operator, c->row.phase, "");

@@ -207,6 +207,19 @@ Result<LoginFailures> recent_login_failures(Database& db, std::string_view name,
   return LoginFailures{static_cast<int>(scope->column_int(0)), scope->column_int(1)};
 }
 
+Result<std::optional<std::int64_t>> last_audit_at(Database& db, std::int64_t operator_id,
+                                                  std::string_view action, std::int64_t case_id) {
+  auto st = db.prepare(
+      "SELECT max(created_at) FROM audit_log WHERE case_id = ?1 AND operator_id = ?2 "
+      "AND action = ?3");
+  if (!st) return st.error();
+  StatementScope scope(**st);
+  scope->bind(1, case_id).bind(2, operator_id).bind(3, action);
+  auto row = scope->step();
+  if (!row) return row.error();
+  return scope->column_optional_int(0);
+}
+
 Result<std::vector<AuditEntry>> list_audit(Database& db, std::optional<std::int64_t> case_id,
                                            int limit) {
   auto st = db.prepare(

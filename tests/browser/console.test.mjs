@@ -204,6 +204,8 @@ test("roles, CSRF and login throttling are enforced", async () => {
   assert.equal(audit.status, 200);
   const entries = (await audit.json()).entries;
   assert.ok(entries.some((e) => e.action === "case.claim" && e.operator && e.case_id));
+  assert.ok(entries.some((e) => e.action === "case.view" && e.operator === "ana"), "reading a case is audited");
+  assert.ok(entries.some((e) => e.action === "case.reply" && e.operator === "ana"));
   assert.equal((await fetch(ponte.url + "/api/cases")).status, 401);
 
   const queue = await (await ana.get("/api/cases")).json();

@@ -74,6 +74,9 @@ TEST_F(Console, ReleaseRequeuesAndResolveHandsBackToTheBot) {
   c = transfer_case(*db_, {case_id_, c.version, 230}, ana_).value();
   EXPECT_EQ(c.claimed_by, ana_);
   EXPECT_EQ(transfer_case(*db_, {case_id_, c.version, 231}, 777).error().code, Errc::invalid);
+  const auto author = add_operator(*db_, "wen", Role::author, "h", 1).value();
+  EXPECT_EQ(transfer_case(*db_, {case_id_, c.version, 231}, author).error().code, Errc::invalid)
+      << "authors do not work cases";
 
   c = resolve_case(*db_, {case_id_, c.version, 240}, "referral").value();
   EXPECT_EQ(c.row.status, CaseStatus::resolved);

@@ -1,6 +1,7 @@
 // Read-only console routes: the queue, one case with everything an operator
 // needs to act on it, the operator list (for transfers) and the audit log.
 // Readers run on the request's thread from the reader pool (WAL snapshot).
+#include "bot/core/log.hpp"
 #include "bot/engine/step.hpp"
 #include "bot/server/console/api_support.hpp"
 #include "bot/server/console/case_json.hpp"
@@ -52,6 +53,21 @@ Json variables_json(const std::optional<storage::Session>& session) {
   return out;
 }
 
+// Reading a case (the person's words, their answers) is audited too, once
+// per operator and case every 15 minutes: the page re-reads an open case at
+// every live update, and the trail should say who looked, not how often.
+void audit_view(Services& svc, const Caller& caller, storage::Database& reader,
+                std::int64_t case_id, std::int64_t now) {
+  constexpr std::int64_t kViewAuditGapMs = 15 * 60 * 1000;
+  auto last = storage::last_audit_at(reader, caller.op.id, "case.view", case_id);
+  if (last && *last && now - **last < kViewAuditGapMs) return;
+  svc.writer.submit([entry = audit_of(caller, "case.view", case_id, "", now)](
+                        storage::Database& db) { return storage::add_audit(db, entry); },
+                    [](Result<void> r) {
+                      if (!r) log::error("console.audit_failed", {{"error", r.error().message}});
+                    });
+}
+
 }  // namespace
 
 net::awaitable<Reply> handle_queue(Services& svc, RequestContext& ctx) {
@@ -100,6 +116,7 @@ net::awaitable<Reply> handle_case_view(Services& svc, RequestContext& ctx, std::
   if (auto e = first_error(contact, session, messages, notes, tasks, earlier, reminders))
     co_return Reply{error_reply(req, *e)};
   const auto now = now_ms(svc);
+  audit_view(svc, *access.caller, db, case_id, now);
   Json out = {{"case", case_json(c, now)}};
   if (*contact) {
     const auto& k = **contact;

@@ -3,6 +3,7 @@
 // median waiting and resolution times, a bar chart per dimension drawn here
 // as SVG, and a CSV export of case facts. Nothing here carries a name, a
 // phone number, a platform id or message text: only codes and durations.
+#include "bot/core/log.hpp"
 #include "bot/server/console/api_support.hpp"
 #include "bot/server/console/handlers.hpp"
 #include "bot/server/console/stats_render.hpp"
@@ -87,6 +88,14 @@ net::awaitable<Reply> handle_stats(Services& svc, RequestContext& ctx, std::stri
   auto facts = storage::case_facts(db, period->from, period->to);
   if (!facts) co_return Reply{error_reply(req, facts.error())};
   if (what == "csv") {
+    svc.writer.submit(
+        [entry =
+             audit_of(*access.caller, "stats.export", std::nullopt,
+                      "from=" + std::to_string(period->from) + " to=" + std::to_string(period->to),
+                      now_ms(svc))](storage::Database& w) { return storage::add_audit(w, entry); },
+        [](Result<void> r) {
+          if (!r) log::error("console.audit_failed", {{"error", r.error().message}});
+        });
     auto res =
         make_response(req, http::status::ok, case_facts_csv(*facts), "text/csv; charset=utf-8");
     res.set(http::field::content_disposition, "attachment; filename=\"ponte-cases.csv\"");
