@@ -3,17 +3,22 @@
 // receives it), note, phase, action-plan task, hand back (the bot answers
 // again). Also: a claim race, a script-laden message shown as text, a
 // supervisor-only route, a request without its CSRF token. Screenshots of
-// the queue and the conversation at 1280 and 390 px go to docs/screenshots/.
+// the queue and the conversation at 1280 and 390 px (PONTE_SCREENSHOTS=1
+// tests/browser/run.sh writes them to docs/screenshots/).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startPonte, startFakeTelegram, launchBrowser, waitFor, sourceDir } from "./lib/ponte.mjs";
 
 let ponte;
 let telegram;
 let browser;
-const shots = join(sourceDir, "docs/screenshots");
+// PONTE_SCREENSHOTS=1 refreshes the committed docs/screenshots; otherwise
+// they go to a temporary folder, so a test run leaves the tree clean.
+const shots = process.env.PONTE_SCREENSHOTS ? join(sourceDir, "docs/screenshots")
+  : mkdtempSync(join(tmpdir(), "ponte-shots-"));
 const passwords = { ana: "ana-password-1", bo: "bo-password-22", sam: "sam-password-333" };
 
 before(async () => {
