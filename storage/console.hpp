@@ -96,7 +96,7 @@ struct ConsoleCase {
   std::optional<std::int64_t> claimed_at, resolved_at;
   std::string outcome, municipality;
   std::int64_t version = 1;
-  bool waiting = false;  // the transcript's last row is the person's
+  bool waiting = false;  // the person wrote and no operator answered since
   std::optional<std::int64_t> last_inbound_at;
 };
 struct CaseFilter {

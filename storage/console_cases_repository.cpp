@@ -8,13 +8,16 @@
 namespace ponte::storage {
 namespace {
 
-// `waiting`: the person wrote last. The messages_contact index answers it.
+// `waiting`: the person wrote and no operator has answered since (the bot's
+// "you are in the queue" does not count). The messages_contact index serves it.
 constexpr std::string_view kSelect =
     "SELECT c.id, c.contact_id, c.status, c.phase, c.priority, c.topic, c.reason, c.summary, "
     "c.language, c.channel, c.created_at, c.updated_at, c.claimed_by, coalesce(o.name, ''), "
     "c.claimed_at, c.resolved_at, coalesce(c.outcome, ''), coalesce(c.municipality, ''), "
-    "c.version, coalesce((SELECT m.direction = 'in' FROM messages m WHERE m.contact_id = "
-    "c.contact_id ORDER BY m.id DESC LIMIT 1), 0), k.last_inbound_at "
+    "c.version, coalesce((SELECT max(m.id) FROM messages m WHERE m.contact_id = c.contact_id "
+    "AND m.direction = 'in'), 0) > coalesce((SELECT max(m.id) FROM messages m WHERE "
+    "m.contact_id = c.contact_id AND m.direction = 'out' AND m.kind = 'operator'), 0), "
+    "k.last_inbound_at "
     "FROM cases c JOIN contacts k ON k.id = c.contact_id "
     "LEFT JOIN operators o ON o.id = c.claimed_by ";
 

@@ -99,6 +99,15 @@ TEST_F(Console, QueueShowsUrgentFirstAndWhetherThePersonWaits) {
   EXPECT_EQ(queue[0].row.id, urgent_id);
   EXPECT_TRUE(queue[0].waiting);
   EXPECT_FALSE(queue[1].waiting);
+  // The bot's answer does not end the wait; an operator's does.
+  add_message(*db_, {0, other.id, Direction::out, "reply", R"({"text":"in the queue"})",
+                     MessageStatus::sent, std::nullopt, 502})
+      .value();
+  EXPECT_TRUE(list_console_cases(*db_, {}).value()[0].waiting);
+  add_message(*db_, {0, other.id, Direction::out, "operator", R"({"text":"hello"})",
+                     MessageStatus::sent, std::nullopt, 503})
+      .value();
+  EXPECT_FALSE(list_console_cases(*db_, {}).value()[0].waiting);
 
   CaseFilter only_ar;
   only_ar.language = "ar";

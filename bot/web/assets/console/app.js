@@ -192,10 +192,8 @@ function renderQueue() {
     dataset: { caseId: c.id }, tabindex: 0,
     onclick: () => openCase(c.id), onkeydown: (e) => e.key === "Enter" && openCase(c.id) },
   el("td", {}, el("span", { class: `badge prio-${c.priority}` }, priorityLabel(c.priority))),
-  el("td", { "data-label": t("language") }, c.language),
-  el("td", { "data-label": t("channel") }, c.channel),
-  el("td", { "data-label": t("topic") }, c.topic),
-  el("td", { "data-label": t("municipality") }, c.municipality || "–"),
+  el("td", { "data-label": t("language") }, c.language, el("div", { class: "sub" }, c.channel)),
+  el("td", { "data-label": t("topic") }, c.topic, el("div", { class: "sub" }, c.municipality || "–")),
   el("td", { "data-label": t("wait") }, minutes(c.wait_ms)),
   el("td", { "data-label": t("waiting"), class: c.waiting ? "waiting" : "" }, c.waiting ? t("yes") : t("no")),
   el("td", { "data-label": t("status") }, statusLabel(c.status), c.claimed_by_name ? ` · ${c.claimed_by_name}` : "")));
@@ -208,8 +206,8 @@ function renderQueue() {
       filterSelect("topic", topics.map((x) => [x, x]))),
     rows.length
       ? el("table", { id: "queue" },
-        el("thead", {}, el("tr", {}, [t("priority"), t("language"), t("channel"), t("topic"),
-          t("municipality"), t("wait"), t("waiting"), t("status")].map((h) => el("th", {}, h)))),
+        el("thead", {}, el("tr", {}, [t("priority"), `${t("language")} / ${t("channel")}`,
+          `${t("topic")} / ${t("municipality")}`, t("wait"), t("waiting"), t("status")].map((h) => el("th", {}, h)))),
         el("tbody", {}, rows))
       : el("p", { class: "hint" }, t("noCases")));
 }
