@@ -239,6 +239,13 @@ test("a supervisor reads the numbers; the CSV export holds no personal data", as
     const img = page.locator(`figure[data-dimension=${dim}] img`);
     await waitFor(() => img.evaluate((i) => i.complete && i.naturalWidth > 0), { what: `${dim} chart` });
   }
+  // Canned answers are written here too, as the supervisor's own text.
+  await page.locator("#canned-new-key").fill("documents");
+  await page.locator("#canned-new-language").fill("fr");
+  await page.locator("#canned-new-title").fill("Documents");
+  await page.locator("#canned-new-body").fill("Apportez votre passeport, {name}.");
+  await page.locator("#canned-editor button").click();
+  await page.locator("#canned-list li", { hasText: "documents · fr" }).waitFor();
   await page.screenshot({ path: join(shots, "statistics-1280.png"), fullPage: true });
   const href = await page.locator("#stats-csv").getAttribute("href");
   const csv = await page.evaluate(async (url) => (await fetch(url)).text(), href);

@@ -417,8 +417,33 @@ async function showStats() {
   };
   $("#app").replaceChildren(el("section", { id: "stats-pane" }, el("h2", {}, t("statistics")),
     el("div", { class: "filters" }, el("label", {}, t("from"), from), el("label", {}, t("to"), to),
-      el("button", { id: "stats-update", onclick: load }, t("update"))), body));
+      el("button", { id: "stats-update", onclick: load }, t("update"))), body),
+  cannedEditor());
   await load();
+}
+
+// Supervisors write canned answers, one text per key and language.
+function cannedEditor() {
+  const key = el("input", { id: "canned-new-key", required: true, maxlength: 64, placeholder: "appointment" });
+  const language = el("input", { id: "canned-new-language", required: true, maxlength: 16, placeholder: "it, en, ar…" });
+  const title = el("input", { id: "canned-new-title", required: true, maxlength: 200 });
+  const body = el("textarea", { id: "canned-new-body", required: true, maxlength: 4000, rows: 3, dir: "auto" });
+  const list = el("ul", { id: "canned-list" });
+  const show = () => list.replaceChildren(...state.canned.map((a) =>
+    el("li", {}, el("strong", {}, `${a.key} · ${a.language}`), ` ${a.title}: `, el("span", { dir: "auto" }, a.body))));
+  show();
+  return el("section", { id: "canned-pane" }, el("h2", {}, t("canned")),
+    el("p", { class: "hint" }, t("cannedHelp")), list,
+    el("form", { id: "canned-editor", onsubmit: async (e) => {
+      e.preventDefault();
+      try {
+        await api("POST", "/api/canned", { key: key.value, language: language.value, title: title.value, body: body.value });
+        state.canned = (await api("GET", "/api/canned")).answers;
+        body.value = "";
+        show();
+      } catch (err) { flash(`${t("refused")}: ${err.message}`); }
+    } }, el("label", {}, "key", key), el("label", {}, t("language"), language),
+    el("label", {}, t("title"), title), el("label", {}, t("text"), body), el("button", { type: "submit" }, t("save"))));
 }
 
 $("#stats-nav").addEventListener("click", () => (state.page === "stats" ? showQueue() : showStats()));
