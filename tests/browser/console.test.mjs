@@ -194,6 +194,19 @@ test("two operators claim at once: exactly one wins", async () => {
   const stale = await winner.post(`/api/cases/${target.id}/phase`, { phase: "assessment", version: after.case.version - 1 });
   assert.equal(stale.status, 409);
   assert.match((await stale.json()).error, /changed/);
+  // The winner transfers the case to the loser, who releases it to the queue.
+  const loser = winner === ana ? bo : ana;
+  const { operators } = await (await ana.get("/api/operators")).json();
+  const loserId = operators.find((o) => o.name === (winner === ana ? "bo" : "ana")).id;
+  const moved = await winner.post(`/api/cases/${target.id}/transfer`, { operator_id: loserId, version: after.case.version });
+  assert.equal(moved.status, 200);
+  const held = (await moved.json()).case;
+  assert.equal(held.claimed_by, loserId);
+  assert.equal((await winner.post(`/api/cases/${target.id}/release`, { version: held.version })).status, 409,
+    "only the holder releases");
+  const released = await loser.post(`/api/cases/${target.id}/release`, { version: held.version });
+  assert.equal(released.status, 200);
+  assert.equal((await released.json()).case.status, "queued");
   // Unknown case ids and oversized notes are clear 4xx errors.
   assert.equal((await ana.get("/api/cases/99999")).status, 404);
   assert.equal((await ana.post("/api/cases/99999/claim")).status, 404);
