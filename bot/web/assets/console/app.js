@@ -246,7 +246,7 @@ function renderCase(scroll) {
   const mine = c.status === "claimed" && c.claimed_by === state.me.id;
   const log = el("ol", { id: "transcript" }, transcript.filter((m) => m.text || m.choices.length).map((m) =>
     el("li", { class: `msg msg-${m.direction} kind-${m.kind}`, dataset: { id: m.id } },
-      el("div", { class: "who" }, m.direction === "in" ? t("person") : m.kind === "operator" ? t("operatorLabel") : t("bot")),
+      el("div", { class: "who" }, m.direction === "in" ? t("person") : m.kind === "operator" ? t("operatorLabel") : m.kind === "reminder" ? t("reminder") : t("bot")),
       el("div", { class: "text", dir: "auto" }, m.text),
       m.choices.length ? el("div", { class: "choices" }, m.choices.join(" · ")) : null,
       el("div", { class: "meta" }, when(m.created_at), m.direction === "out" ? ` · ${messageStatus(m)}` : ""))));
