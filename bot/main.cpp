@@ -21,6 +21,9 @@ commands:
   flows coverage         translated share and missing texts per language
   flows graph FLOW       Mermaid picture of a flow [--lang L] [--dot: Graphviz]
   chat                   talk to the flows in the terminal [--lang L] [--flow F]
+  operator add NAME --role operator|supervisor|author|admin
+                         add a console account (password from stdin)
+  operator passwd NAME   set a new password (from stdin); ends its sessions
   version                print the version
 
 options:
@@ -36,7 +39,7 @@ PONTE_WHATSAPP_VERIFY_TOKEN.
 
 struct Options {
   std::vector<std::string> words;
-  std::optional<std::string> config, listen, data_dir;
+  std::optional<std::string> config, listen, data_dir, role;
   bool watch_flows = false;
 };
 
@@ -60,6 +63,8 @@ std::optional<Options> parse(int argc, char** argv) {
     } else if (!o.words.empty() && (o.words[0] == "flows" || o.words[0] == "chat") &&
                arg.rfind("--", 0) == 0) {
       o.words.push_back(arg);  // the authoring commands' own options (flows_cli.cpp)
+    } else if (arg == "--role") {
+      if (!value(o.role)) return std::nullopt;
     } else if (arg == "-h" || arg == "--help") {
       return std::nullopt;
     } else if (arg.rfind("--", 0) == 0) {
@@ -107,6 +112,7 @@ int main(int argc, char** argv) {
   if (w[0] == "flows" && w.size() == 2 && w[1] == "check") return flows_check(*config);
   if (w[0] == "flows" && w.size() >= 2 && w[1] != "check") return flows_command(*config, w);
   if (w[0] == "chat") return chat(*config, w);
+  if (w[0] == "operator") return operator_command(*config, w, opts->role);
   std::cerr << "ponte: unknown command\n" << kUsage;
   return 2;
 }

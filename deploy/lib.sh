@@ -6,7 +6,7 @@ set -euo pipefail
 PONTE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 RUN_PACKAGES=(g++ cmake ninja-build pkg-config ccache ca-certificates
-  libboost1.81-dev nlohmann-json3-dev libsqlite3-dev libicu-dev libssl-dev)
+  libboost1.81-dev nlohmann-json3-dev libsqlite3-dev libicu-dev libssl-dev libargon2-dev)
 TEST_PACKAGES=(libgtest-dev libgmock-dev clang-format chromium)
 # Node.js runs the browser tests; any node >= 18 on PATH will do.
 command -v node >/dev/null && command -v npm >/dev/null || TEST_PACKAGES+=(nodejs npm)

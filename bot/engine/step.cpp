@@ -13,6 +13,8 @@
 #include "bot/engine/steps.hpp"
 #include "bot/engine/text_match.hpp"
 
+#include <algorithm>
+
 namespace ponte::engine {
 namespace {
 
@@ -237,6 +239,25 @@ StepResult start_flow(const FlowSet& flows, ConversationState state, std::string
   run.enter(flow_id);
   drive(run);
   return run.finish();
+}
+
+Result<StepResult> step_into(const FlowSet& flows, ConversationState state,
+                             std::string_view flow_id) {
+  if (flows.flows.find(flow_id) == flows.flows.end()) {
+    return fail(Errc::not_found, "no flow \"" + std::string(flow_id) + "\"");
+  }
+  Run run(flows, std::move(state));
+  run.clear_session();
+  run.enter(flow_id);
+  drive(run);
+  return run.finish();
+}
+
+std::vector<std::string> available_flows(const FlowSet& flows) {
+  std::vector<std::string> ids;
+  for (const auto& [id, flow] : flows.flows) ids.push_back(id);
+  std::sort(ids.begin(), ids.end());
+  return ids;
 }
 
 }  // namespace ponte::engine

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "bot/core/clock.hpp"
+#include "bot/core/error.hpp"
 #include "bot/core/message.hpp"
 #include "bot/engine/flow_set.hpp"
 #include "bot/engine/state.hpp"
@@ -69,5 +70,13 @@ StepResult step(const FlowSet& flows, ConversationState state, const InboundEven
 // An unknown flow ends at the safe place with a note.
 StepResult start_flow(const FlowSet& flows, ConversationState state, std::string_view flow_id,
                       std::string_view language_hint, TimePoint now);
+// Hand-back from an operator: the conversation restarts at `flow_id` (session
+// variables cleared, contact fields kept) and runs to its first prompt, so
+// the person hears from the bot at once. Errors: Errc::not_found when the
+// loaded set has no such flow (the state is left as it was).
+Result<StepResult> step_into(const FlowSet& flows, ConversationState state,
+                             std::string_view flow_id);
+// The ids of the loaded flows, sorted (for the console's hand-back menu).
+std::vector<std::string> available_flows(const FlowSet& flows);
 
 }  // namespace ponte::engine

@@ -4,6 +4,10 @@
 
 #include "bot/server/config.hpp"
 
+#include <optional>
+#include <string>
+#include <vector>
+
 namespace ponte::server {
 
 // Runs the help line until SIGINT/SIGTERM (exit 0 after a clean shutdown);
@@ -16,5 +20,10 @@ int telegram_set_webhook(const Config& config);
 
 // Loads flows and locales, prints every problem; exit 1 when any is an error.
 int flows_check(const Config& config);
+
+// `operator add NAME` (with --role) and `operator passwd NAME`: `words` is
+// the whole command line's words; the password is read from stdin.
+int operator_command(const Config& config, const std::vector<std::string>& words,
+                     const std::optional<std::string>& role);
 
 }  // namespace ponte::server

@@ -2,6 +2,8 @@
 // type checks and the "unknown key" errors, so adding a setting is one line.
 #include "bot/server/config.hpp"
 
+#include "bot/server/console/office_hours.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
@@ -202,6 +204,9 @@ void check_values(const Config& c, Reader& r) {
               "required when WhatsApp is configured (or PONTE_WHATSAPP_APP_SECRET): without it "
               "anyone could post fake messages");
   }
+  if (auto hours = console::parse_office_hours(c.office_hours); !hours) {
+    r.problem("/office_hours", hours.error().message);
+  }
 }
 
 }  // namespace
@@ -281,6 +286,11 @@ Result<Config> parse_config(std::string_view json_text, const fs::path& base_dir
                              {"whatsapp_user_burst", &c.outbox.whatsapp_user_burst}};
   std::vector<Key> storage = {{"synchronous", &c.storage.synchronous},
                               {"max_batch", &c.storage.max_batch}};
+  auto& o = c.office_hours;
+  std::vector<Key> office_hours = {
+      {"timezone", &o.timezone}, {"mon", &o.mon}, {"tue", &o.tue},
+      {"wed", &o.wed},           {"thu", &o.thu}, {"fri", &o.fri},
+      {"sat", &o.sat},           {"sun", &o.sun}, {"holidays", &o.holidays}};
   std::vector<Key> flows = {{"watch", &c.flows.watch}, {"watch_ms", &c.flows.watch_ms}};
   // Nested objects are checked by their own tables; here they are only named.
   std::string ignored;
@@ -295,8 +305,13 @@ Result<Config> parse_config(std::string_view json_text, const fs::path& base_dir
                           {"admin_token", &c.admin_token},
                           {"webchat_embed_origins", &c.webchat_embed_origins}};
   const std::pair<std::string_view, const std::vector<Key>*> sections[] = {
-      {"telegram", &telegram}, {"whatsapp", &whatsapp}, {"http", &http},
-      {"outbox", &outbox},     {"storage", &storage},   {"flows", &flows}};
+      {"telegram", &telegram},
+      {"whatsapp", &whatsapp},
+      {"http", &http},
+      {"outbox", &outbox},
+      {"storage", &storage},
+      {"flows", &flows},
+      {"office_hours", &office_hours}};
   if (j.is_object()) {
     json flat = json::object();
     for (const auto& [key, value] : j.items()) {

@@ -78,6 +78,15 @@ struct FlowsConfig {
   int watch_ms = 1'000;
 };
 
+// When operators answer (see console/office_hours.hpp). Days hold
+// "HH:MM-HH:MM" ranges separated by commas ("" = closed); holidays are
+// "YYYY-MM-DD" dates separated by commas. No day set at all: always open.
+struct OfficeHoursConfig {
+  std::string timezone = "Europe/Rome";
+  std::string mon, tue, wed, thu, fri, sat, sun;
+  std::string holidays;
+};
+
 struct Config {
   std::string listen_host = "127.0.0.1";
   std::uint16_t listen_port = 8080;
@@ -102,6 +111,7 @@ struct Config {
   OutboxConfig outbox;
   StorageConfig storage;
   FlowsConfig flows;
+  OfficeHoursConfig office_hours;
 
   std::filesystem::path database_file() const { return data_dir / "ponte.db"; }
 };

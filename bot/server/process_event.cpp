@@ -1,5 +1,6 @@
 #include "bot/core/log.hpp"
 #include "bot/server/async_commit.hpp"
+#include "bot/server/console/handlers.hpp"
 #include "bot/server/services.hpp"
 
 #include <boost/asio.hpp>
@@ -34,6 +35,13 @@ net::awaitable<Result<TurnOutcome>> process_event(Services& svc, InboundEvent ev
     if (outcome->blocked || outcome->erased) svc.sender.drop_queued(ev->channel, ev->chat);
     if (!outcome->outbox.empty()) svc.sender.enqueue(outcome->outbox);
     if (ev->channel == Channel::webchat) svc.hub.notify(ev->chat);
+    svc.hub.notify("#console");  // console::kFeedTopic: the operators' live feed
+  }
+  if (!outcome->duplicate && outcome->case_id) {
+    // Urgent numbers and office hours: after this turn's replies, off the webhook's path.
+    auto ex = co_await net::this_coro::executor;
+    net::co_spawn(ex, console::after_handoff(svc, outcome->contact_id, *outcome->case_id),
+                  log::IfThrown{"handoff.notice_crashed"});
   }
   co_return std::move(*outcome);
 }

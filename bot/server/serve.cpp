@@ -4,6 +4,7 @@
 #include "bot/core/log.hpp"
 #include "bot/server/async_commit.hpp"
 #include "bot/server/commands.hpp"
+#include "bot/server/console/handlers.hpp"
 #include "bot/server/follow_ups.hpp"
 #include "bot/server/handlers/handlers.hpp"
 #include "bot/server/http_client.hpp"
@@ -244,6 +245,7 @@ int serve(const Config& config) {
   net::co_spawn(ioc, prune_loop(svc), log::IfThrown{"prune.crashed"});
   net::co_spawn(ioc, follow_up_loop(svc), log::IfThrown{"follow_up.crashed"});
   if (config.flows.watch) net::co_spawn(ioc, watch_loop(svc), log::IfThrown{"watch.crashed"});
+  net::co_spawn(ioc, console::reminder_loop(svc), log::IfThrown{"reminders.crashed"});
   log::info("ponte.started",
             {{"listen", endpoint->address().to_string() + ":" + std::to_string(endpoint->port())},
              {"threads", threads},

@@ -1,4 +1,5 @@
 // Routes by path, then method. Webhook paths come from the configuration.
+#include "bot/server/console/handlers.hpp"
 #include "bot/server/handlers/handlers.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -76,7 +77,9 @@ boost::asio::awaitable<Reply> route(Services& svc, RequestContext& ctx) {
     if (!get) co_return wrong_method("GET");
     co_return co_await handle_webchat_history(svc, ctx);
   }
+  if (path.rfind("/api/", 0) == 0) co_return co_await console::handle_api(svc, ctx);
   if (!get) co_return Reply{json_error(ctx.request, http::status::not_found, "not found")};
+  if (path == "/console" || path.rfind("/console/", 0) == 0) co_return console::handle_page(ctx);
   co_return handle_static(ctx, svc.config.webchat_embed_origins);
 }
 
