@@ -225,6 +225,13 @@ test("roles, CSRF and login throttling are enforced", async () => {
   assert.ok(entries.some((e) => e.action === "case.view" && e.operator === "ana"), "reading a case is audited");
   assert.ok(entries.some((e) => e.action === "case.reply" && e.operator === "ana"));
   assert.equal((await fetch(ponte.url + "/api/cases")).status, 401);
+  // The dead-letter list is for supervisors, with the same login; it is audited.
+  assert.equal((await ana.get("/api/outbox/dead")).status, 403);
+  const dead = await sam.get("/api/outbox/dead");
+  assert.equal(dead.status, 200);
+  assert.ok(Array.isArray((await dead.json()).dead));
+  const after = (await (await sam.get("/api/audit")).json()).entries;
+  assert.ok(after.some((e) => e.action === "outbox.list_dead" && e.operator === "sam"));
 
   const queue = await (await ana.get("/api/cases")).json();
   const target = queue.cases[0];

@@ -1,12 +1,14 @@
-// The admin API, until operator logins exist: a bearer token from the
-// configuration (admin_token / PONTE_ADMIN_TOKEN), compared in constant
-// time. Without a configured token these routes answer 404, as if absent.
+// The admin API, for the console and for an NGO's scripts: either a console
+// login (supervisors for the outbox, case workers for files; audited, with
+// the CSRF header on POST) or a bearer token from the configuration
+// (admin_token / PONTE_ADMIN_TOKEN), compared in constant time.
 //   GET  /api/outbox/dead?before=ID&limit=N  dead-lettered sends, newest first
 //   POST /api/outbox/{id}/retry              queue a dead send again
 //   GET  /api/files/telegram/{file_id}       a file a person sent (attachment)
 //   GET  /api/files/whatsapp/{media_id}      the same for WhatsApp media
 #include "bot/core/log.hpp"
 #include "bot/server/async_commit.hpp"
+#include "bot/server/console/api_support.hpp"
 #include "bot/server/handlers/handlers.hpp"
 #include "bot/server/message_codec.hpp"
 #include "bot/server/telegram_files.hpp"
@@ -88,14 +90,26 @@ Response json_ok(const Request& req, const json& body) {
 
 }  // namespace
 
-std::optional<Reply> refuse_unless_admin(Services& svc, RequestContext& ctx) {
-  const auto& token = svc.config.admin_token;
-  if (token.empty()) {
-    return Reply{json_error(ctx.request, http::status::not_found, "not found")};
-  }
+std::optional<Reply> refuse_unless_allowed(Services& svc, RequestContext& ctx,
+                                           std::initializer_list<storage::Role> roles,
+                                           std::string_view action) {
   const std::string_view header = ctx.request[http::field::authorization];
+  if (header.empty()) {
+    // A console login: its role decides, and its use is in the audit log.
+    auto access = console::authorize(svc, ctx, roles);
+    if (!access.caller) return Reply{std::move(access.refusal)};
+    auto entry =
+        console::audit_of(*access.caller, action, std::nullopt, ctx.path, console::now_ms(svc));
+    svc.writer.submit(
+        [entry = std::move(entry)](storage::Database& db) { return storage::add_audit(db, entry); },
+        [](Result<void> r) {
+          if (!r) log::error("audit.failed", {{"error", r.error().message}});
+        });
+    return std::nullopt;
+  }
+  const auto& token = svc.config.admin_token;
   constexpr std::string_view kBearer = "Bearer ";
-  const bool ok = header.size() == kBearer.size() + token.size() &&
+  const bool ok = !token.empty() && header.size() == kBearer.size() + token.size() &&
                   header.substr(0, kBearer.size()) == kBearer &&
                   CRYPTO_memcmp(header.data() + kBearer.size(), token.data(), token.size()) == 0;
   if (ok) return std::nullopt;
@@ -106,7 +120,9 @@ std::optional<Reply> refuse_unless_admin(Services& svc, RequestContext& ctx) {
 }
 
 boost::asio::awaitable<Reply> handle_outbox_dead(Services& svc, RequestContext& ctx) {
-  if (auto refused = refuse_unless_admin(svc, ctx)) co_return std::move(*refused);
+  if (auto refused = refuse_unless_allowed(svc, ctx, console::kSupervisors, "outbox.list_dead")) {
+    co_return std::move(*refused);
+  }
   const auto before = parse_id(query_value(ctx.query, "before")).value_or(0);
   const auto limit = static_cast<int>(std::clamp<std::int64_t>(
       parse_id(query_value(ctx.query, "limit")).value_or(50), 1, kMaxPage));
@@ -127,7 +143,9 @@ boost::asio::awaitable<Reply> handle_outbox_dead(Services& svc, RequestContext& 
 
 boost::asio::awaitable<Reply> handle_outbox_retry(Services& svc, RequestContext& ctx,
                                                   std::string_view id_text) {
-  if (auto refused = refuse_unless_admin(svc, ctx)) co_return std::move(*refused);
+  if (auto refused = refuse_unless_allowed(svc, ctx, console::kSupervisors, "outbox.retry")) {
+    co_return std::move(*refused);
+  }
   const auto id = parse_id(id_text);
   if (!id) co_return Reply{json_error(ctx.request, http::status::not_found, "no such outbox row")};
   auto revived = std::make_shared<storage::OutboxRow>();
@@ -151,7 +169,9 @@ boost::asio::awaitable<Reply> handle_outbox_retry(Services& svc, RequestContext&
 
 boost::asio::awaitable<Reply> handle_file(Services& svc, RequestContext& ctx, Channel channel,
                                           std::string_view file_id) {
-  if (auto refused = refuse_unless_admin(svc, ctx)) co_return std::move(*refused);
+  if (auto refused = refuse_unless_allowed(svc, ctx, console::kCaseWorkers, "file.fetch")) {
+    co_return std::move(*refused);
+  }
   std::optional<Result<FetchedFile>> fetched;
   if (channel == Channel::whatsapp) {
     fetched = co_await fetch_whatsapp_media(svc.http, svc.config.whatsapp, std::string(file_id));

@@ -4,9 +4,11 @@
 
 #include "bot/server/http_server.hpp"
 #include "bot/server/services.hpp"
+#include "storage/console.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
+#include <initializer_list>
 #include <optional>
 #include <string_view>
 
@@ -18,9 +20,11 @@ boost::asio::awaitable<Reply> handle_webchat_events(Services& svc, RequestContex
 boost::asio::awaitable<Reply> handle_webchat_history(Services& svc, RequestContext& ctx);
 boost::asio::awaitable<Reply> handle_whatsapp_verify(Services& svc, RequestContext& ctx);
 boost::asio::awaitable<Reply> handle_whatsapp_webhook(Services& svc, RequestContext& ctx);
-// Admin API (admin.cpp): bearer admin_token; nullopt from
-// refuse_unless_admin means the caller may go on.
-std::optional<Reply> refuse_unless_admin(Services& svc, RequestContext& ctx);
+// Admin API (admin.cpp): a console login with one of `roles` (audited as
+// `action`) or the bearer admin_token; nullopt means the caller may go on.
+std::optional<Reply> refuse_unless_allowed(Services& svc, RequestContext& ctx,
+                                           std::initializer_list<storage::Role> roles,
+                                           std::string_view action);
 boost::asio::awaitable<Reply> handle_outbox_dead(Services& svc, RequestContext& ctx);
 boost::asio::awaitable<Reply> handle_outbox_retry(Services& svc, RequestContext& ctx,
                                                   std::string_view id);
