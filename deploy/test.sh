@@ -11,7 +11,7 @@ echo "== clang-format"
 git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
 
 echo "== build (RelWithDebInfo, -Werror)"
-build_dir build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPONTE_WERROR=ON -DPONTE_BUILD_TESTS=ON
+build_dir build "${MAIN_BUILD_ARGS[@]}" -DPONTE_BUILD_TESTS=ON -DPONTE_BUILD_BENCH=ON
 
 echo "== bundled flows"
 build/ponte flows check --config deploy/ponte.dev.json
@@ -24,7 +24,7 @@ echo "== browser tests (headless chromium)"
 tests/browser/run.sh build/ponte
 
 echo "== build (ASan + UBSan)"
-build_dir build-asan -DCMAKE_BUILD_TYPE=Debug -DPONTE_WERROR=ON -DPONTE_BUILD_TESTS=ON \
+build_dir build-asan -DCMAKE_BUILD_TYPE=Debug -DPONTE_WERROR=ON -DPONTE_BUILD_TESTS=ON -DCMAKE_CXX_FLAGS_DEBUG=-g1 \
   -DPONTE_BUILD_BENCH=OFF -DPONTE_SANITIZE=address,undefined
 
 echo "== tests under ASan + UBSan"

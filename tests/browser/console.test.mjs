@@ -230,8 +230,12 @@ test("roles, CSRF and login throttling are enforced", async () => {
   const dead = await sam.get("/api/outbox/dead");
   assert.equal(dead.status, 200);
   assert.ok(Array.isArray((await dead.json()).dead));
-  const after = (await (await sam.get("/api/audit")).json()).entries;
-  assert.ok(after.some((e) => e.action === "outbox.list_dead" && e.operator === "sam"));
+  // The audit entry is committed right after the answer: wait for it.
+  await waitFor(
+    async () => (await (await sam.get("/api/audit")).json()).entries.some(
+      (e) => e.action === "outbox.list_dead" && e.operator === "sam"),
+    { what: "the outbox.list_dead audit entry" },
+  );
 
   const queue = await (await ana.get("/api/cases")).json();
   const target = queue.cases[0];
