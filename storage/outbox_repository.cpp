@@ -88,6 +88,23 @@ Result<std::int64_t> add_outbox(Database& db, const OutboxRow& row) {
   return db.last_insert_id();
 }
 
+namespace {
+
+// Every row a bound SELECT of kColumns returns, in order.
+Result<std::vector<OutboxRow>> read_all_outbox(Statement& st) {
+  std::vector<OutboxRow> out;
+  for (;;) {
+    auto row = st.step();
+    if (!row) return row.error();
+    if (!*row) return out;
+    auto o = read_outbox(st);
+    if (!o) return o.error();
+    out.push_back(std::move(*o));
+  }
+}
+
+}  // namespace
+
 // Walks the partial index on pending ids, so sent and dead rows cost nothing.
 Result<std::vector<OutboxRow>> pending_outbox(Database& db, std::int64_t after_id, int limit) {
   static const std::string sql = "SELECT " + std::string(kColumns) +
@@ -97,15 +114,7 @@ Result<std::vector<OutboxRow>> pending_outbox(Database& db, std::int64_t after_i
   if (!st) return st.error();
   StatementScope scope(**st);
   scope->bind(1, after_id).bind(2, std::int64_t{limit});
-  std::vector<OutboxRow> out;
-  for (;;) {
-    auto row = scope->step();
-    if (!row) return row.error();
-    if (!*row) return out;
-    auto o = read_outbox(*scope);
-    if (!o) return o.error();
-    out.push_back(std::move(*o));
-  }
+  return read_all_outbox(*scope);
 }
 
 Result<std::optional<OutboxRow>> get_outbox(Database& db, std::int64_t id) {
@@ -190,15 +199,7 @@ Result<std::vector<OutboxRow>> dead_outbox(Database& db, std::int64_t before_id,
   if (!st) return st.error();
   StatementScope scope(**st);
   scope->bind(1, before_id).bind(2, std::int64_t{limit});
-  std::vector<OutboxRow> out;
-  for (;;) {
-    auto row = scope->step();
-    if (!row) return row.error();
-    if (!*row) return out;
-    auto o = read_outbox(*scope);
-    if (!o) return o.error();
-    out.push_back(std::move(*o));
-  }
+  return read_all_outbox(*scope);
 }
 
 Result<OutboxRow> revive_outbox(Database& db, std::int64_t id, std::int64_t now) {

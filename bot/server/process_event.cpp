@@ -1,5 +1,6 @@
 #include "bot/core/log.hpp"
 #include "bot/server/async_commit.hpp"
+#include "bot/server/console/api_support.hpp"
 #include "bot/server/console/handlers.hpp"
 #include "bot/server/services.hpp"
 
@@ -35,7 +36,7 @@ net::awaitable<Result<TurnOutcome>> process_event(Services& svc, InboundEvent ev
     if (outcome->blocked || outcome->erased) svc.sender.drop_queued(ev->channel, ev->chat);
     if (!outcome->outbox.empty()) svc.sender.enqueue(outcome->outbox);
     if (ev->channel == Channel::webchat) svc.hub.notify(ev->chat);
-    svc.hub.notify("#console");  // console::kFeedTopic: the operators' live feed
+    console::notify_consoles(svc);  // the operators' live feed
   }
   if (!outcome->duplicate && outcome->case_id) {
     // Urgent numbers and office hours: after this turn's replies, off the webhook's path.

@@ -2,7 +2,9 @@
 // call record. The HTTP side is LocalServer; everything here runs under
 // mutex_, so a fault set from the test thread applies to the next request.
 #include "tests/support/fake_telegram.hpp"
+
 #include "bot/server/net.hpp"
+#include "tests/support/call_waiter.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -352,22 +354,7 @@ void FakeTelegram::reset() {
 
 bool FakeTelegram::wait_until(const std::function<bool()>& pred,
                               std::chrono::milliseconds timeout) const {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    std::uint64_t seen;
-    {
-      std::lock_guard lock(mutex_);
-      seen = generation_;
-    }
-    if (pred()) return true;
-    const auto now = std::chrono::steady_clock::now();
-    if (now >= deadline) return false;
-    // Wake on the next recorded call; the 20 ms cap covers predicates that
-    // depend on something other than this fake (a process exiting, a file).
-    std::unique_lock lock(mutex_);
-    changed_.wait_until(lock, std::min(deadline, now + std::chrono::milliseconds(20)),
-                        [&] { return generation_ != seen; });
-  }
+  return wait_for_calls(mutex_, changed_, generation_, pred, timeout);
 }
 
 }  // namespace ponte::testing

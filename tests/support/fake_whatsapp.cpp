@@ -1,5 +1,7 @@
 #include "tests/support/fake_whatsapp.hpp"
 
+#include "tests/support/call_waiter.hpp"
+
 #include <boost/beast/http.hpp>
 
 namespace ponte::testing {
@@ -178,20 +180,7 @@ std::vector<std::string> FakeWhatsApp::reads() const {
 
 bool FakeWhatsApp::wait_until(const std::function<bool()>& pred,
                               std::chrono::milliseconds timeout) const {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    std::uint64_t seen;
-    {
-      std::lock_guard lock(mutex_);
-      seen = generation_;
-    }
-    if (pred()) return true;
-    const auto now = std::chrono::steady_clock::now();
-    if (now >= deadline) return false;
-    std::unique_lock lock(mutex_);
-    changed_.wait_until(lock, std::min(deadline, now + std::chrono::milliseconds(20)),
-                        [&] { return generation_ != seen; });
-  }
+  return wait_for_calls(mutex_, changed_, generation_, pred, timeout);
 }
 
 }  // namespace ponte::testing
