@@ -19,8 +19,8 @@ const todayInRome = () => new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/R
 
 before(async () => {
   flowsDir = mkdtempSync(join(tmpdir(), "ponte-flows-"));
-  for (const f of readdirSync(join(sourceDir, "flows"), { withFileTypes: true })) {
-    if (f.isFile()) copyFileSync(join(sourceDir, "flows", f.name), join(flowsDir, f.name));
+  for (const f of readdirSync(join(sourceDir, "tests/fixtures/demo/flows"), { withFileTypes: true })) {
+    if (f.isFile()) copyFileSync(join(sourceDir, "tests/fixtures/demo/flows", f.name), join(flowsDir, f.name));
   }
   writeFileSync(join(flowsDir, "danger.json"), JSON.stringify({
     spec: 1, id: "danger", version: 1, start: "alert",

@@ -9,8 +9,8 @@ namespace ponte::engine {
 namespace {
 
 TEST(ChoiceLabel, NamesTheButtonOfAKnownPrompt) {
-  auto report = load_flow_set(std::string(PONTE_SOURCE_DIR) + "/flows",
-                              std::string(PONTE_SOURCE_DIR) + "/locales");
+  auto report = load_flow_set(std::string(PONTE_SOURCE_DIR) + "/tests/fixtures/demo/flows",
+                              std::string(PONTE_SOURCE_DIR) + "/tests/fixtures/demo/locales");
   ASSERT_TRUE(report.ok());
   InboundEvent start;
   start.kind = EventKind::start;

@@ -23,8 +23,8 @@ PonteFixture::PonteFixture(const json& patch)
   json config = {
       {"listen", "127.0.0.1:" + std::to_string(port_)},
       {"data_dir", data_.string()},
-      {"flows_dir", std::string(PONTE_SOURCE_DIR) + "/flows"},
-      {"locales_dir", std::string(PONTE_SOURCE_DIR) + "/locales"},
+      {"flows_dir", std::string(PONTE_SOURCE_DIR) + "/tests/fixtures/demo/flows"},
+      {"locales_dir", std::string(PONTE_SOURCE_DIR) + "/tests/fixtures/demo/locales"},
       {"threads", 2},
       {"log_level", "debug"},
       {"shutdown_timeout_ms", 2000},

@@ -46,9 +46,9 @@ std::size_t count(const std::string& haystack, const std::string& needle) {
 class ReloadE2E : public ::testing::Test {
  protected:
   void SetUp() override {
-    fs::copy(fs::path(PONTE_SOURCE_DIR) / "flows", root.path() / "flows",
+    fs::copy(fs::path(PONTE_SOURCE_DIR) / "tests/fixtures/demo/flows", root.path() / "flows",
              fs::copy_options::recursive);
-    fs::copy(fs::path(PONTE_SOURCE_DIR) / "locales", root.path() / "locales",
+    fs::copy(fs::path(PONTE_SOURCE_DIR) / "tests/fixtures/demo/locales", root.path() / "locales",
              fs::copy_options::recursive);
     ponte.configure("flows_dir", (root.path() / "flows").string());
     ponte.configure("locales_dir", (root.path() / "locales").string());

@@ -67,8 +67,8 @@ class FlowsFeatures : public ::testing::Test {
   int next_id = 0;
 };
 
-const std::string kSource = PONTE_SOURCE_DIR;
-const std::string kSearchSet = kSource + "/tests/engine/data/flows_search";
+const std::string kSource = std::string(PONTE_SOURCE_DIR) + "/tests/fixtures/demo";
+const std::string kSearchSet = std::string(PONTE_SOURCE_DIR) + "/tests/engine/data/flows_search";
 
 TEST_F(FlowsFeatures, EraseDeletesThePersonsDataAndKeepsOnlyACount) {
   use(kSource);

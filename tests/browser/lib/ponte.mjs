@@ -79,8 +79,8 @@ export async function startPonte({ config = {}, telegram } = {}) {
   const base = {
     listen: `127.0.0.1:${port}`,
     data_dir: join(dir, "data"),
-    flows_dir: join(sourceDir, "flows"),
-    locales_dir: join(sourceDir, "locales"),
+    flows_dir: join(sourceDir, "tests/fixtures/demo/flows"),
+    locales_dir: join(sourceDir, "tests/fixtures/demo/locales"),
     threads: 2,
     log_level: "debug",
     shutdown_timeout_ms: 2000,
