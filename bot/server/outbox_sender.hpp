@@ -29,6 +29,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -57,6 +58,10 @@ class OutboxSender {
   // recipients do not come back in lockstep. Exposed for tests.
   static std::chrono::milliseconds backoff(int attempt, std::chrono::milliseconds base,
                                            std::chrono::milliseconds cap, double random01);
+  // An HTTP Retry-After header's wait: delta-seconds only (RFC 9110
+  // 10.2.3), capped at an hour; 0 for an HTTP-date, garbage or nothing,
+  // which leaves the wait to the platform's body or the backoff.
+  static std::chrono::seconds retry_after_header(std::string_view value);
 
  private:
   struct Queue {
@@ -89,6 +94,11 @@ class OutboxSender {
                                      std::chrono::milliseconds delay);
   void record(const storage::OutboxRow& row, const channels::Delivery& d, int attempts,
               std::int64_t next_at);
+  // Submits an outcome. One that must land (sent, dead) and was refused
+  // because the storage is degraded is tried again with backoff until it
+  // lands or the sender stops: otherwise the outbox would show the row
+  // pending until a restart sends it again.
+  void commit_record(storage::Writer::Unit unit, std::int64_t id, bool must_land, int tries);
   std::optional<storage::OutboxRow> front(const std::string& key);
   void pop(const std::string& key, std::int64_t id);
 
