@@ -3,10 +3,12 @@
 // recipients are sent in parallel (bounded by the HTTP client's pools).
 // Send rates stay under each platform's limits (rate_limiter.hpp): a global
 // budget per platform and one per recipient. Transient failures are retried
-// with exponential backoff and jitter, a 429's retry_after is honoured,
-// permanent ones are dead-lettered (GET /api/outbox/dead shows them). Every outcome is
-// written back through the group-commit writer; a row still pending at a
-// crash or restart is loaded and sent again (at-least-once).
+// with exponential backoff and jitter, a wait the platform names is honoured
+// (Telegram's parameters.retry_after, WhatsApp's pair-rate delay, an HTTP
+// Retry-After header), permanent ones are dead-lettered (GET
+// /api/outbox/dead shows them). Every outcome is written back through the
+// group-commit writer (again later while the disk refuses it); a row still
+// pending at a crash or restart is loaded and sent again (at-least-once).
 #pragma once
 
 #include "bot/channels/api_call.hpp"
