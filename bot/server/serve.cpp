@@ -211,7 +211,8 @@ int serve(const Config& config) {
     return 1;
   }
   const auto file = config.database_file();
-  auto db = storage::Database::open(file, {.synchronous = config.storage.synchronous});
+  auto db = storage::Database::open(file, {.synchronous = config.storage.synchronous,
+                                           .busy_timeout_ms = config.storage.busy_timeout_ms});
   if (!db) {
     std::cerr << "ponte: " << file.string() << ": " << db.error().message << "\n";
     return 1;

@@ -117,6 +117,34 @@ TEST(FaultE2E, ARequestHangingPastTheTimeoutIsRetriedAtLeastOnceNotMore) {
   EXPECT_EQ(pending_outbox(ponte), 0);
 }
 
+// Another process holding the write lock (an sqlite3 shell left in a
+// transaction, a backup tool): after storage.busy_timeout_ms the write is
+// refused as "database is locked" and the webhook answers 503, instead of
+// hanging; once the lock is gone the platform's retry goes through.
+TEST(FaultE2E, ADatabaseLockedByAnotherProcessIsA503UntilTheLockGoes) {
+  PonteFixture ponte(json{{"storage", {{"busy_timeout_ms", 200}}}});
+  ponte.start();
+  const std::int64_t chat = 5550008006;
+  const auto update = ponte.text_update(chat, "ciao");
+  {
+    auto other = storage::Database::open(ponte.database()).value();
+    ASSERT_TRUE(other->exec("BEGIN IMMEDIATE"));
+    const auto refused = ponte.post_update(update);
+    EXPECT_EQ(refused.status, 503) << refused.body;
+    EXPECT_EQ(refused.headers.count("retry-after"), 1u);
+    const auto health = ponte.get("/healthz");
+    EXPECT_EQ(health.status, 503);
+    EXPECT_NE(health.body.find("database is locked"), std::string::npos) << health.body;
+    ASSERT_TRUE(other->exec("ROLLBACK"));
+  }
+  ASSERT_EQ(ponte.post_update(update).status, 200) << ponte.log();
+  ASSERT_TRUE(ponte.wait_texts(chat, 1)) << ponte.log();
+  EXPECT_EQ(ponte.get("/healthz").status, 200);
+  const auto log = ponte.log();
+  EXPECT_EQ(count_in(log, "event=storage.unavailable"), 1u) << log;
+  EXPECT_EQ(count_in(log, "event=storage.recovered"), 1u) << log;
+}
+
 // RLIMIT_FSIZE on another process (prlimit(2)): the soft limit goes to 0
 // and back; the hard limit is left as it was, so no privilege is needed.
 class FileSizeLimit {
