@@ -299,8 +299,9 @@ void OutboxSender::commit_record(storage::Writer::Unit unit, std::int64_t id, bo
     }
     if (!must_land || r.error().code != Errc::unavailable || stopping_) {
       // Not recorded: the row stays pending and is sent again after a
-      // restart (at-least-once). A lost retry count or time costs nothing.
-      log::write(r.error().code == Errc::unavailable ? log::Level::warn : log::Level::error,
+      // restart (at-least-once). A lost retry count or time costs nothing;
+      // a degraded storage has logged its fault once already.
+      log::write(r.error().code == Errc::unavailable ? log::Level::debug : log::Level::error,
                  "outbox.record_failed", {{"outbox", id}, {"error", r.error().message}});
       return;
     }
