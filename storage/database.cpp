@@ -114,4 +114,15 @@ std::int64_t Database::last_insert_id() const { return sqlite3_last_insert_rowid
 
 int Database::changes() const { return sqlite3_changes(db_); }
 
+Result<void> write_probe(Database& db) {
+  auto st = db.prepare("PRAGMA user_version");
+  if (!st) return st.error();
+  auto row = (*st)->step();
+  if (!row) return row.error();
+  const std::int64_t version = *row ? (*st)->column_int(0) : 0;
+  (*st)->reset();
+  // A pragma's value cannot be bound: it is formatted from the integer read.
+  return db.exec("PRAGMA user_version = " + std::to_string(version));
+}
+
 }  // namespace ponte::storage

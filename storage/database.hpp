@@ -85,6 +85,13 @@ class Database {
   std::unordered_map<std::string, std::unique_ptr<Statement>> statements_;
 };
 
+// A write that changes nothing yet reaches the disk: the header's
+// user_version (unused by Ponte) is rewritten with its own value, which
+// makes SQLite write page 1 at COMMIT. Run as a writer unit while the
+// writer is degraded, it finds out that the disk is back without waiting
+// for traffic.
+Result<void> write_probe(Database& db);
+
 // Applies the numbered migrations embedded from storage/migrations/ that are
 // newer than the file's schema, each in its own transaction. Idempotent.
 Result<void> migrate(Database& db);

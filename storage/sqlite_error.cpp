@@ -1,7 +1,9 @@
-// SQLite result codes -> Errc::storage messages an operator can act on.
+// SQLite result codes -> Errc messages an operator can act on.
 #include "storage/sqlite_error.hpp"
 
 #include <sqlite3.h>
+
+#include <system_error>
 
 namespace ponte::storage {
 namespace {
@@ -20,6 +22,23 @@ std::string_view plain_condition(int primary) {
     case SQLITE_PERM: return "permission denied";
     case SQLITE_NOMEM: return "out of memory";
     default: return {};
+  }
+}
+
+// Conditions of the machine, not of the data: they end when someone frees
+// the disk, fixes a permission or stops the other process, and the same
+// write then succeeds.
+bool environmental(int primary) {
+  switch (primary) {
+    case SQLITE_FULL:
+    case SQLITE_READONLY:
+    case SQLITE_IOERR:
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+    case SQLITE_NOMEM: return true;
+    default: return false;
   }
 }
 
@@ -51,9 +70,16 @@ Error sqlite_error(sqlite3* db, int rc, std::string_view sql) {
   if (auto plain = plain_condition(rc & 0xff); !plain.empty()) {
     message.append(plain).append(": ");
   }
-  message.append(detail).append(" (sqlite code ").append(std::to_string(rc)).append(")");
+  message.append(detail).append(" (sqlite code ").append(std::to_string(rc));
+  // What the kernel said ("No space left on device", "File too large") is
+  // what tells an operator which limit was hit.
+  if (const int sys = db != nullptr ? sqlite3_system_errno(db) : 0;
+      sys != 0 && environmental(rc & 0xff)) {
+    message.append(", system: ").append(std::generic_category().message(sys));
+  }
+  message.append(")");
   if (!sql.empty()) message.append(" in \"").append(first_words(sql)).append("\"");
-  return Error{Errc::storage, std::move(message)};
+  return Error{environmental(rc & 0xff) ? Errc::unavailable : Errc::storage, std::move(message)};
 }
 
 }  // namespace ponte::storage

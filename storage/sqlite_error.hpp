@@ -1,8 +1,13 @@
 // How SQLite failures reach the logs. Operators read these lines at 3 a.m.,
 // so the conditions they can fix (disk full, read-only file, I/O error,
 // another process holding the lock) are named plainly before SQLite's own
-// words and the first words of the statement that failed. Internal to
-// storage/: callers only ever see the Errc::storage Error it builds.
+// words, the kernel's (errno) and the first words of the statement that
+// failed. Internal to storage/: callers only ever see the Error it builds:
+// Errc::unavailable for those conditions of the machine (disk full or
+// failing, read-only, locked, cannot open, out of memory), which end when
+// the machine is fixed and the same write then succeeds (the server answers
+// 503 + Retry-After and reports the storage as degraded); Errc::storage for
+// the rest (constraints, corruption, misuse), which retrying does not fix.
 #pragma once
 
 #include "bot/core/error.hpp"

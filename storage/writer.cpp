@@ -77,8 +77,10 @@ struct BatchOutcome {
   std::optional<Error> lost;        // set when the whole transaction failed
 };
 
+// The cause's code is kept: a batch lost to a full disk is as retryable
+// (Errc::unavailable) as the statement that hit it.
 BatchOutcome lose_all(std::size_t n, const Error& cause) {
-  Error error = fail(Errc::storage,
+  Error error = fail(cause.code == Errc::unavailable ? Errc::unavailable : Errc::storage,
                      "transaction rolled back, nothing in this batch was stored: " + cause.message);
   return BatchOutcome{std::vector<Result<void>>(n, Result<void>(error)), std::move(error)};
 }
@@ -193,15 +195,62 @@ void Writer::run() {
   idle_.notify_all();
 }
 
+WriterHealth Writer::health() const {
+  std::lock_guard lock(mutex_);
+  return health_;
+}
+
+void Writer::note_health(const std::optional<Error>& fault, std::size_t refused,
+                         std::size_t stored) {
+  enum { none, began, ended } change = none;
+  WriterHealth was;
+  {
+    std::lock_guard lock(mutex_);
+    was = health_;
+    if (fault) {
+      if (!health_.degraded) {
+        health_ = WriterHealth{true, fault->message, std::chrono::system_clock::now(), 0};
+        change = began;
+      }
+      health_.refused_units += refused;
+    } else if (stored > 0 && health_.degraded) {
+      health_ = WriterHealth{};
+      change = ended;
+    }
+  }
+  // Once per transition: during an outage every webhook retry fails the
+  // same way, and one line per failure would bury the cause.
+  if (change == began) {
+    log::error("storage.unavailable",
+               {{"error", fault->message}, {"effect", "writes refused until one succeeds again"}});
+  } else if (change == ended) {
+    const auto down = std::chrono::system_clock::now() - was.since;
+    log::warn("storage.recovered",
+              {{"down_ms", std::chrono::duration_cast<std::chrono::milliseconds>(down).count()},
+               {"refused_units", was.refused_units},
+               {"error_was", was.error}});
+  }
+}
+
 void Writer::commit_batch(std::deque<Item>& batch) {
   auto outcome = run_batch(*db_, batch);
-  std::size_t stored = 0;
+  std::size_t stored = 0, refused = 0;
+  std::optional<Error> fault;
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (batch[i].unit && outcome.units[i]) ++stored;
+    if (!batch[i].unit) continue;
+    if (outcome.units[i]) {
+      ++stored;
+    } else if (outcome.units[i].error().code == Errc::unavailable) {
+      ++refused;
+      if (!fault) fault = outcome.units[i].error();
+    }
   }
-  if (outcome.lost) {
+  if (outcome.lost && outcome.lost->code != Errc::unavailable) {
     log::error("storage.batch_failed", {{"units", batch.size()}, {"error", outcome.lost->message}});
+  } else if (outcome.lost) {
+    log::debug("storage.batch_failed", {{"units", batch.size()}, {"error", outcome.lost->message}});
   }
+  note_health(fault, refused, stored);
   {
     // Counted before the `done`s run, so a flush() caller sees them.
     std::lock_guard lock(mutex_);

@@ -9,18 +9,33 @@
 #include "bot/core/error.hpp"
 #include "storage/database.hpp"
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
 
 namespace ponte::storage {
 
 struct WriterOptions {
   std::size_t max_batch = 512;  // units per transaction at most
+};
+
+// Whether writes go through. A write refused because of the machine
+// (Errc::unavailable: disk full or failing, read-only, locked by another
+// process) makes the writer degraded until a batch commits again. The
+// writer itself keeps running: every unit submitted meanwhile is tried and
+// refused on its own, so callers answer 503 and nothing acknowledged is lost.
+struct WriterHealth {
+  bool degraded = false;
+  std::string error;  // the first refusal of the current fault
+  std::chrono::system_clock::time_point since{};
+  std::size_t refused_units = 0;  // since the fault began
 };
 
 class Writer {
@@ -44,6 +59,9 @@ class Writer {
   // Counters for logs and benchmarks.
   std::size_t committed_units() const;
   std::size_t committed_batches() const;
+  // Each change of degraded is logged once: storage.unavailable (error)
+  // when a fault begins, storage.recovered (warn) when writes succeed again.
+  WriterHealth health() const;
 
  private:
   struct Item {
@@ -52,6 +70,8 @@ class Writer {
   };
   void run();
   void commit_batch(std::deque<Item>& batch);
+  // Updates health_ from one batch's outcome; logs the transitions.
+  void note_health(const std::optional<Error>& fault, std::size_t refused, std::size_t stored);
 
   std::unique_ptr<Database> db_;
   WriterOptions options_;
@@ -63,6 +83,7 @@ class Writer {
   bool busy_ = false;
   std::size_t units_ = 0;
   std::size_t batches_ = 0;
+  WriterHealth health_;
   std::thread thread_;
 };
 

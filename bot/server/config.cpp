@@ -168,6 +168,9 @@ void check_values(const Config& c, Reader& r) {
   }
   if (c.http.body_limit < 1024) r.problem("/http/body_limit", "must be at least 1024");
   if (c.storage.max_batch < 1) r.problem("/storage/max_batch", "must be at least 1");
+  if (c.storage.busy_timeout_ms < 0) {
+    r.problem("/storage/busy_timeout_ms", "must be 0 or more");
+  }
   if (c.outbox.max_connections_per_host < 1) {
     r.problem("/outbox/max_connections_per_host", "must be at least 1");
   }
@@ -285,7 +288,8 @@ Result<Config> parse_config(std::string_view json_text, const fs::path& base_dir
                              {"whatsapp_user_per_min", &c.outbox.whatsapp_user_per_min},
                              {"whatsapp_user_burst", &c.outbox.whatsapp_user_burst}};
   std::vector<Key> storage = {{"synchronous", &c.storage.synchronous},
-                              {"max_batch", &c.storage.max_batch}};
+                              {"max_batch", &c.storage.max_batch},
+                              {"busy_timeout_ms", &c.storage.busy_timeout_ms}};
   auto& o = c.office_hours;
   std::vector<Key> office_hours = {
       {"timezone", &o.timezone}, {"mon", &o.mon}, {"tue", &o.tue},

@@ -69,6 +69,10 @@ struct OutboxConfig {
 struct StorageConfig {
   std::string synchronous = "full";  // "full" survives power loss; "normal" a crash
   int max_batch = 512;
+  // How long a write waits for a lock another process holds (a backup, an
+  // sqlite3 shell) before it is refused: the webhook then answers 503 and
+  // the platform retries, rather than the request hanging.
+  int busy_timeout_ms = 5000;
 };
 
 // Development: reload flows and locales when a file under them changes

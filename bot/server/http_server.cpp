@@ -287,9 +287,11 @@ net::awaitable<bool> HttpServer::handle_one(Connection& conn, Request& req) {
   const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
                       std::chrono::steady_clock::now() - started)
                       .count();
-  const auto level = status >= 500   ? log::Level::error
-                     : status >= 400 ? log::Level::warn
-                                     : log::Level::info;
+  // A 503 asks the client to come back (storage degraded, shutting down):
+  // its cause is logged once where it happens, so each one is a warning.
+  const auto level = status >= 500 && status != 503 ? log::Level::error
+                     : status >= 400                ? log::Level::warn
+                                                    : log::Level::info;
   if (log::enabled(level)) {
     log::write(level, "http.request",
                {{"req", ctx.id},

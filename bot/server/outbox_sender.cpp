@@ -69,6 +69,30 @@ std::chrono::milliseconds OutboxSender::backoff(int attempt, std::chrono::millis
   return std::chrono::milliseconds(static_cast<std::int64_t>(capped / 2 + capped / 2 * r));
 }
 
+std::chrono::seconds OutboxSender::retry_after_header(std::string_view value) {
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  if (value.empty() || value.size() > 9) return std::chrono::seconds(0);
+  std::int64_t seconds = 0;
+  for (const char c : value) {
+    if (c < '0' || c > '9') return std::chrono::seconds(0);
+    seconds = seconds * 10 + (c - '0');
+  }
+  return std::chrono::seconds(std::min<std::int64_t>(seconds, 3600));
+}
+
+namespace {
+
+// The platform's own wait wins when it names one; a Retry-After header
+// (WhatsApp's Graph API and proxies in front of either API send one with
+// 429 and 503) may only lengthen it.
+void honour_retry_after(Delivery& d, const HttpResponse& res) {
+  if (d.kind != Delivery::Kind::retry) return;
+  d.retry_after = std::max(d.retry_after, OutboxSender::retry_after_header(res.retry_after));
+}
+
+}  // namespace
+
 void OutboxSender::enqueue(std::vector<storage::OutboxRow> rows) {
   std::vector<std::string> start;
   {
@@ -182,7 +206,9 @@ net::awaitable<OutboxSender::Outcome> OutboxSender::deliver_telegram(
       co_await http_.post(*telegram_url_, "/bot" + config_.telegram.token + "/" + call.method,
                           call.body, "application/json");
   if (!res) co_return Delivery{Delivery::Kind::retry, {}, {}, res.error().message};
-  co_return channels::telegram::classify(res->status, res->body);
+  auto d = channels::telegram::classify(res->status, res->body);
+  honour_retry_after(d, *res);
+  co_return d;
 }
 
 net::awaitable<OutboxSender::Outcome> OutboxSender::deliver_whatsapp(const OutboundMessage& msg,
@@ -213,6 +239,7 @@ net::awaitable<OutboxSender::Outcome> OutboxSender::deliver_whatsapp(const Outbo
         co_await http_.post(*whatsapp_url_, target, calls[done].body, "application/json", auth);
     if (!res) co_return Delivery{Delivery::Kind::retry, {}, {}, res.error().message};
     last = wa::classify(res->status, res->body);
+    honour_retry_after(last, *res);
     if (last.kind != Delivery::Kind::sent) co_return last;
   }
   // The transcript row keeps the id of the last call: the one carrying the
@@ -258,9 +285,36 @@ void OutboxSender::record(const storage::OutboxRow& row, const Delivery& d, int 
       };
       break;
   }
-  writer_.submit(std::move(unit), [id = row.id](Result<void> r) {
-    // Not recorded: the row stays pending and is sent again after a restart.
-    if (!r) log::error("outbox.record_failed", {{"outbox", id}, {"error", r.error().message}});
+  commit_record(std::move(unit), row.id, d.kind != Delivery::Kind::retry, 0);
+}
+
+void OutboxSender::commit_record(storage::Writer::Unit unit, std::int64_t id, bool must_land,
+                                 int tries) {
+  auto again = unit;  // the writer consumes its copy
+  writer_.submit(std::move(unit), [this, again = std::move(again), id, must_land,
+                                   tries](Result<void> r) mutable {
+    if (r) {
+      if (tries > 0) log::info("outbox.recorded", {{"outbox", id}, {"tries", tries + 1}});
+      return;
+    }
+    if (!must_land || r.error().code != Errc::unavailable || stopping_) {
+      // Not recorded: the row stays pending and is sent again after a
+      // restart (at-least-once). A lost retry count or time costs nothing;
+      // a degraded storage has logged its fault once already.
+      log::write(r.error().code == Errc::unavailable ? log::Level::debug : log::Level::error,
+                 "outbox.record_failed", {{"outbox", id}, {"error", r.error().message}});
+      return;
+    }
+    // The storage is degraded (it logged why, once): wait, then try again.
+    const auto delay = backoff(tries + 1, std::chrono::milliseconds(500),
+                               std::chrono::milliseconds(10000), random01());
+    log::debug("outbox.record_deferred",
+               {{"outbox", id}, {"tries", tries + 1}, {"delay_ms", delay.count()}});
+    auto timer = std::make_shared<net::steady_timer>(executor_, delay);
+    timer->async_wait(
+        [this, timer, again = std::move(again), id, tries](boost::system::error_code) mutable {
+          commit_record(std::move(again), id, true, tries + 1);
+        });
   });
 }
 

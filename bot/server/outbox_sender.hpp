@@ -3,10 +3,12 @@
 // recipients are sent in parallel (bounded by the HTTP client's pools).
 // Send rates stay under each platform's limits (rate_limiter.hpp): a global
 // budget per platform and one per recipient. Transient failures are retried
-// with exponential backoff and jitter, a 429's retry_after is honoured,
-// permanent ones are dead-lettered (GET /api/outbox/dead shows them). Every outcome is
-// written back through the group-commit writer; a row still pending at a
-// crash or restart is loaded and sent again (at-least-once).
+// with exponential backoff and jitter, a wait the platform names is honoured
+// (Telegram's parameters.retry_after, WhatsApp's pair-rate delay, an HTTP
+// Retry-After header), permanent ones are dead-lettered (GET
+// /api/outbox/dead shows them). Every outcome is written back through the
+// group-commit writer (again later while the disk refuses it); a row still
+// pending at a crash or restart is loaded and sent again (at-least-once).
 #pragma once
 
 #include "bot/channels/api_call.hpp"
@@ -29,6 +31,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -57,6 +60,10 @@ class OutboxSender {
   // recipients do not come back in lockstep. Exposed for tests.
   static std::chrono::milliseconds backoff(int attempt, std::chrono::milliseconds base,
                                            std::chrono::milliseconds cap, double random01);
+  // An HTTP Retry-After header's wait: delta-seconds only (RFC 9110
+  // 10.2.3), capped at an hour; 0 for an HTTP-date, garbage or nothing,
+  // which leaves the wait to the platform's body or the backoff.
+  static std::chrono::seconds retry_after_header(std::string_view value);
 
  private:
   struct Queue {
@@ -89,6 +96,11 @@ class OutboxSender {
                                      std::chrono::milliseconds delay);
   void record(const storage::OutboxRow& row, const channels::Delivery& d, int attempts,
               std::int64_t next_at);
+  // Submits an outcome. One that must land (sent, dead) and was refused
+  // because the storage is degraded is tried again with backoff until it
+  // lands or the sender stops: otherwise the outbox would show the row
+  // pending until a restart sends it again.
+  void commit_record(storage::Writer::Unit unit, std::int64_t id, bool must_land, int tries);
   std::optional<storage::OutboxRow> front(const std::string& key);
   void pop(const std::string& key, std::int64_t id);
 

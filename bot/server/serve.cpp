@@ -131,6 +131,21 @@ net::awaitable<void> prune_loop(Services& svc) {
   }
 }
 
+// While the writer is degraded (disk full, I/O error...), a write that
+// changes nothing is tried every few seconds, so the fault's end is noticed
+// (logged, /healthz green) even when no traffic comes to try for it.
+net::awaitable<void> storage_probe_loop(Services& svc) {
+  auto ex = co_await net::this_coro::executor;
+  net::steady_timer timer(ex);
+  while (!svc.stopping) {
+    timer.expires_after(std::chrono::seconds(2));
+    co_await timer.async_wait(use_nothrow);
+    if (!svc.writer.health().degraded || svc.stopping) continue;
+    storage::Writer::Unit probe = [](storage::Database& db) { return storage::write_probe(db); };
+    co_await async_commit(svc.writer, std::move(probe), net::use_awaitable);
+  }
+}
+
 struct Runtime {
   const Config& config;
   Services& svc;
@@ -184,6 +199,10 @@ net::awaitable<void> signal_loop(Runtime rt) {
 
 int serve(const Config& config) {
   log::set_level(level_from(config.log_level));
+  // A file size limit (ulimit -f) would kill the process at the first write
+  // past it; ignored, the write fails with EFBIG instead, which storage
+  // reports and survives like a full disk.
+  std::signal(SIGXFSZ, SIG_IGN);
   std::error_code fec;
   fs::create_directories(config.data_dir, fec);
   if (fec) {
@@ -192,7 +211,8 @@ int serve(const Config& config) {
     return 1;
   }
   const auto file = config.database_file();
-  auto db = storage::Database::open(file, {.synchronous = config.storage.synchronous});
+  auto db = storage::Database::open(file, {.synchronous = config.storage.synchronous,
+                                           .busy_timeout_ms = config.storage.busy_timeout_ms});
   if (!db) {
     std::cerr << "ponte: " << file.string() << ": " << db.error().message << "\n";
     return 1;
@@ -243,6 +263,7 @@ int serve(const Config& config) {
   Runtime rt{config, svc, server, http, work, ioc};
   net::co_spawn(ioc, signal_loop(rt), log::IfThrown{"signals.crashed"});
   net::co_spawn(ioc, prune_loop(svc), log::IfThrown{"prune.crashed"});
+  net::co_spawn(ioc, storage_probe_loop(svc), log::IfThrown{"storage_probe.crashed"});
   net::co_spawn(ioc, follow_up_loop(svc), log::IfThrown{"follow_up.crashed"});
   if (config.flows.watch) net::co_spawn(ioc, watch_loop(svc), log::IfThrown{"watch.crashed"});
   net::co_spawn(ioc, console::reminder_loop(svc), log::IfThrown{"reminders.crashed"});

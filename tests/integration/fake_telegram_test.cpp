@@ -211,6 +211,31 @@ TEST(FakeTelegram, DelayHangsBeforeAnswering) {
   EXPECT_EQ(call(fake, "getMe", json::object()).status, 200);
 }
 
+TEST(FakeTelegram, ResetNextCutsTheConnectionWithoutAnAnswer) {
+  FakeTelegram fake;
+  fake.reset_next(1, "sendMessage");
+  EXPECT_EQ(call(fake, "getMe", json::object()).status, 200);  // another method passes
+  auto cut = call(fake, "sendMessage", {{"chat_id", 5}, {"text", "hi"}});
+  EXPECT_EQ(cut.status, 0);
+  EXPECT_FALSE(cut.error.empty());
+  EXPECT_EQ(call(fake, "sendMessage", {{"chat_id", 5}, {"text", "hi"}}).status, 200);
+  ASSERT_EQ(fake.failed().size(), 1u);
+  EXPECT_EQ(fake.failed()[0].status, 0);  // read, not delivered
+  EXPECT_EQ(fake.count("sendMessage"), 1u);
+}
+
+TEST(FakeTelegram, HangNextDelaysOnlyThoseCallsAndStillCarriesThemOut) {
+  FakeTelegram fake;
+  fake.hang_next(1, 1500ms, "sendMessage");
+  auto impatient = request("127.0.0.1", fake.port(), "POST", api_path("sendMessage"),
+                           json{{"chat_id", 5}, {"text", "slow"}}.dump(), {}, 100ms);
+  EXPECT_EQ(impatient.error, "timeout");
+  EXPECT_EQ(call(fake, "sendMessage", {{"chat_id", 5}, {"text", "fast"}}).status, 200);
+  // The client gave up, yet the message was sent: the at-least-once case.
+  ASSERT_TRUE(fake.wait_until([&] { return fake.texts_to(5).size() == 2; }, 10s));
+  EXPECT_EQ(fake.texts_to(5), (std::vector<std::string>{"fast", "slow"}));
+}
+
 TEST(FakeTelegram, KeepAliveConnectionIsReused) {
   FakeTelegram fake;
   Connection connection("127.0.0.1", fake.port());

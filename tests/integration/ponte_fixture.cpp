@@ -70,6 +70,7 @@ PonteFixture::~PonteFixture() {
 void PonteFixture::start() {
   Process::Options options;
   options.log_path = dir_ / "ponte.log";
+  options.output_through_pipe = pipe_output_;
   ponte_ = std::make_unique<Process>(
       std::vector<std::string>{PONTE_BINARY, "serve", "--config", config_.string()}, options);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);

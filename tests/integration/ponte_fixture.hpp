@@ -43,6 +43,11 @@ class PonteFixture {
   // SIGTERM; the exit code, or nullopt if it did not exit within `timeout`.
   std::optional<int> stop(std::chrono::milliseconds timeout = std::chrono::seconds(5));
   std::optional<int> kill9() { return ponte_ ? ponte_->kill9() : std::nullopt; }
+  // The running ponte's process id (-1 before start()).
+  pid_t pid() const { return ponte_ ? ponte_->pid() : -1; }
+  // Before start(): ponte's output reaches the log through a pipe, so limits
+  // set on its files (RLIMIT_FSIZE) leave the log alone.
+  void output_through_pipe(bool on) { pipe_output_ = on; }
   bool signal(int sig) { return ponte_ && ponte_->signal(sig); }
   // Sets a top-level configuration key before start() (e.g. "flows_dir").
   void configure(const std::string& key, const nlohmann::json& value);
@@ -107,6 +112,7 @@ class PonteFixture {
   std::uint16_t port_ = 0;
   std::unique_ptr<Process> ponte_;
   std::int64_t next_update_ = 0;
+  bool pipe_output_ = false;
 };
 
 }  // namespace ponte::testing

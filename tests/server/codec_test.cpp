@@ -48,6 +48,19 @@ TEST(Backoff, GrowsThenCapsWithJitter) {
   EXPECT_EQ(OutboxSender::backoff(40, base, cap, 0.0), milliseconds(30000));
 }
 
+TEST(RetryAfterHeader, DeltaSecondsOnlyAndCapped) {
+  using std::chrono::seconds;
+  EXPECT_EQ(OutboxSender::retry_after_header("7"), seconds(7));
+  EXPECT_EQ(OutboxSender::retry_after_header(" 30 "), seconds(30));
+  EXPECT_EQ(OutboxSender::retry_after_header("86400"), seconds(3600));
+  EXPECT_EQ(OutboxSender::retry_after_header(""), seconds(0));
+  EXPECT_EQ(OutboxSender::retry_after_header("-1"), seconds(0));
+  EXPECT_EQ(OutboxSender::retry_after_header("1.5"), seconds(0));
+  EXPECT_EQ(OutboxSender::retry_after_header("99999999999999"), seconds(0));
+  // An HTTP-date is left to the backoff rather than trusted to our clock.
+  EXPECT_EQ(OutboxSender::retry_after_header("Wed, 21 Oct 2026 07:28:00 GMT"), seconds(0));
+}
+
 TEST(Url, Parses) {
   auto u = parse_url("https://api.telegram.org");
   ASSERT_TRUE(u);

@@ -93,7 +93,7 @@ TEST(FaultInjection, DiskFullFromMaxPageCount) {
     ASSERT_EQ(scalar(*db, "PRAGMA max_page_count = " + std::to_string(limit)), limit);
     const Outcome run = run_turns(std::move(db), 3000);  // about one page per message
     for (const Error& e : run.errors) {
-      EXPECT_EQ(e.code, Errc::storage);
+      EXPECT_EQ(e.code, Errc::unavailable);
       EXPECT_NE(e.message.find("disk full"), std::string::npos) << e.message;
       saw_disk_full = true;
     }
@@ -121,7 +121,7 @@ bool run_with_vfs_fault(const TempDir& dir, const std::filesystem::path& migrate
   const bool fired = vfs.triggered();
   vfs.disarm();
   for (const Error& e : run.errors) {
-    EXPECT_EQ(e.code, Errc::storage) << e.message;
+    EXPECT_EQ(e.code, Errc::unavailable) << e.message;
     const char* plain = kind == FaultKind::disk_full ? "disk full" : "disk I/O error";
     EXPECT_NE(e.message.find(plain), std::string::npos) << e.message;
   }

@@ -264,6 +264,57 @@ TEST_F(WriterTest, FlushAndStopFromADoneDoNotWaitOnThemselves) {
   EXPECT_TRUE(stored(dir_.file(), "queued-before-stop"));
 }
 
+// A full disk (max_page_count) makes the writer degraded, not dead: the
+// units meanwhile are refused with Errc::unavailable, and the first commit
+// after the fault ends clears it.
+TEST_F(WriterTest, HealthIsDegradedWhileTheDiskIsFullAndRecoversOnTheNextCommit) {
+  auto writer = make_writer();
+  EXPECT_FALSE(writer->health().degraded);
+  const std::string big(64 * 1024, 'x');
+  const auto limit = [](std::string_view sql) {
+    return [sql = std::string(sql)](Database& db) -> Result<void> { return db.exec(sql); };
+  };
+  auto big_contact = [&big](std::string name) -> Writer::Unit {
+    return [&big, name = std::move(name)](Database& db) -> Result<void> {
+      auto c = upsert_contact(db, Channel::telegram, name, name, big, 1);
+      if (!c) return c.error();
+      return {};
+    };
+  };
+  writer->submit(limit("PRAGMA max_page_count = 1"), nullptr);  // clamped to the pages in use
+  Outcomes out;
+  writer->submit(big_contact("full-1"), out.slot(0));
+  writer->flush();
+  writer->submit(big_contact("full-2"), out.slot(1));
+  writer->flush();
+  ASSERT_TRUE(out.at(0) && out.at(1));
+  EXPECT_EQ(out.at(0)->error().code, Errc::unavailable);
+  EXPECT_EQ(out.at(1)->error().code, Errc::unavailable);
+  auto health = writer->health();
+  EXPECT_TRUE(health.degraded);
+  EXPECT_EQ(health.refused_units, 2u);
+  EXPECT_EQ(health.error.rfind("disk full", 0), 0u) << health.error;
+  // Room again: the next unit that stores something clears the fault.
+  writer->submit(limit("PRAGMA max_page_count = 1000000"), out.slot(2));
+  writer->submit(big_contact("after"), out.slot(3));
+  writer->flush();
+  EXPECT_TRUE(out.at(3)->has_value());
+  EXPECT_FALSE(writer->health().degraded);
+  EXPECT_EQ(writer->health().refused_units, 0u);
+  writer.reset();
+  EXPECT_TRUE(stored(dir_.file(), "after"));
+  EXPECT_FALSE(stored(dir_.file(), "full-1"));
+}
+
+TEST_F(WriterTest, WriteProbeWritesAndChangesNothing) {
+  auto writer = make_writer();
+  Outcomes out;
+  writer->submit(write_probe, out.slot(0));
+  writer->flush();
+  EXPECT_TRUE(out.at(0)->has_value());
+  EXPECT_EQ(writer->committed_batches(), 1u);  // a real commit, not an empty flush
+}
+
 TEST_F(WriterTest, ReaderPoolSeesCommittedData) {
   auto writer = make_writer();
   ReaderPool pool(dir_.file(), 2);

@@ -111,6 +111,16 @@ void FakeTelegram::set_delay(std::chrono::milliseconds delay) {
   delay_ = delay;
 }
 
+void FakeTelegram::reset_next(int n, std::string method) {
+  std::lock_guard lock(mutex_);
+  for (int i = 0; i < n; ++i) faults_.push_back(Fault{0, {}, method, true});
+}
+
+void FakeTelegram::hang_next(int n, std::chrono::milliseconds delay, std::string method) {
+  std::lock_guard lock(mutex_);
+  for (int i = 0; i < n; ++i) faults_.push_back(Fault{200, {}, method, false, delay});
+}
+
 std::string FakeTelegram::too_many_requests_body(int retry_after_s) {
   return json{{"ok", false},
               {"error_code", 429},
@@ -131,8 +141,19 @@ net::awaitable<ServerResponse> FakeTelegram::handle(ServerRequest request) {
   const auto arrived = std::chrono::steady_clock::now();
   std::chrono::milliseconds delay;
   {
+    // The method is the last path segment: /bot<token>/<method>.
+    std::string_view path(request.target());
+    path = path.substr(0, path.find('?'));
+    const auto method = path.substr(path.rfind('/') + 1);
     std::lock_guard lock(mutex_);
     delay = delay_;
+    auto hang = std::find_if(faults_.begin(), faults_.end(), [&](const Fault& f) {
+      return f.hang.count() > 0 && (f.method.empty() || iequals(f.method, method));
+    });
+    if (hang != faults_.end()) {
+      delay = std::max(delay, hang->hang);
+      faults_.erase(hang);
+    }
   }
   if (delay.count() > 0) {
     auto executor = co_await net::this_coro::executor;
@@ -142,6 +163,11 @@ net::awaitable<ServerResponse> FakeTelegram::handle(ServerRequest request) {
     (void)ec;
   }
   Answer reply = answer(std::string(request.target()), request.body(), arrived);
+  if (reply.status == 0) {  // reset_next(): no answer at all
+    ServerResponse reset{http::status::internal_server_error, request.version()};
+    reset.set(kResetConnectionHeader, "1");
+    co_return reset;
+  }
   ServerResponse response{static_cast<http::status>(reply.status), request.version()};
   response.set(http::field::server, "nginx/1.18.0");
   response.set(http::field::content_type, reply.content_type);
@@ -184,7 +210,7 @@ FakeTelegram::Answer FakeTelegram::answer(const std::string& target, const std::
   Answer result{200, "application/json", {}};
   std::lock_guard lock(mutex_);
   auto fault = std::find_if(faults_.begin(), faults_.end(), [&](const Fault& f) {
-    return f.method.empty() || iequals(f.method, call.method);
+    return f.hang.count() == 0 && (f.method.empty() || iequals(f.method, call.method));
   });
   if (down_) {
     result = Answer{502, "text/html", kBadGatewayHtml};

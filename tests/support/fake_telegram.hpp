@@ -74,6 +74,14 @@ class FakeTelegram {
   void fail_next(int n, int status, std::string body, std::string method = {});
   // Every request hangs this long before it is answered (0 = no delay).
   void set_delay(std::chrono::milliseconds delay);
+  // The next n calls (of `method` only, if given) are read, then their
+  // connection is reset (TCP RST) without an answer. Recorded with status 0:
+  // not delivered, as if the API's front end died before passing it on.
+  void reset_next(int n, std::string method = {});
+  // The next n calls (of `method` only, if given) hang `delay`, then are
+  // carried out and answered as usual: recorded as delivered even when the
+  // client gave up waiting, as Telegram would still have sent the message.
+  void hang_next(int n, std::chrono::milliseconds delay, std::string method = {});
 
   // Ready-made fault bodies, as Telegram words them.
   static std::string too_many_requests_body(int retry_after_s);
@@ -106,9 +114,11 @@ class FakeTelegram {
 
  private:
   struct Fault {
-    int status;
+    int status;  // 0 with reset
     std::string body;
     std::string method;
+    bool reset = false;
+    std::chrono::milliseconds hang{0};  // a hang_next() fault: delays, then answers normally
   };
   struct Answer {
     int status;

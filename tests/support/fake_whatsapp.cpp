@@ -53,9 +53,9 @@ std::string FakeWhatsApp::base_url() const {
   return "http://127.0.0.1:" + std::to_string(server_->port());
 }
 
-void FakeWhatsApp::fail_next(int n, int status, std::string body) {
+void FakeWhatsApp::fail_next(int n, int status, std::string body, std::string retry_after) {
   std::lock_guard lock(mutex_);
-  for (int i = 0; i < n; ++i) faults_.emplace_back(status, body);
+  for (int i = 0; i < n; ++i) faults_.push_back(Fault{status, body, retry_after});
 }
 
 std::string FakeWhatsApp::error_body(int code, std::string_view message) {
@@ -69,12 +69,14 @@ std::string FakeWhatsApp::error_body(int code, std::string_view message) {
 
 boost::asio::awaitable<ServerResponse> FakeWhatsApp::handle(ServerRequest request) {
   WhatsAppCall call;
+  call.arrived = std::chrono::steady_clock::now();
   std::string target(request.target());
   call.authorization = std::string(request[http::field::authorization]);
   call.body = json::parse(request.body(), nullptr, false);
   if (call.body.is_discarded()) call.body = nullptr;
   int status = 200;
   json answer;
+  std::string retry_after;
   if (request.method() == http::verb::get) co_return media(request, std::move(call));
   {
     std::lock_guard lock(mutex_);
@@ -83,8 +85,9 @@ boost::asio::awaitable<ServerResponse> FakeWhatsApp::handle(ServerRequest reques
                         target.ends_with(suffix);
     if (routed) call.phone_number_id = target.substr(1, target.size() - suffix.size() - 1);
     if (!faults_.empty() && call.type() != "read") {
-      status = faults_.front().first;
-      answer = json::parse(faults_.front().second, nullptr, false);
+      status = faults_.front().status;
+      answer = json::parse(faults_.front().body, nullptr, false);
+      retry_after = faults_.front().retry_after;
       faults_.pop_front();
     } else if (!routed || call.phone_number_id != phone_number_id_) {
       status = 400;
@@ -110,6 +113,7 @@ boost::asio::awaitable<ServerResponse> FakeWhatsApp::handle(ServerRequest reques
   changed_.notify_all();
   ServerResponse response{static_cast<http::status>(status), request.version()};
   response.set(http::field::content_type, "application/json");
+  if (!retry_after.empty()) response.set(http::field::retry_after, retry_after);
   response.body() = answer.is_discarded() ? std::string("{}") : answer.dump();
   co_return response;
 }

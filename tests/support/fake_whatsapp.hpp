@@ -23,11 +23,12 @@
 namespace ponte::testing {
 
 struct WhatsAppCall {
-  std::string phone_number_id;  // from the path
-  std::string authorization;    // the Authorization header as sent
-  nlohmann::json body;          // null when the body was not JSON
-  int status = 0;               // what the fake answered
-  std::string message_id;       // the wamid it returned, if any
+  std::string phone_number_id;                    // from the path
+  std::string authorization;                      // the Authorization header as sent
+  nlohmann::json body;                            // null when the body was not JSON
+  int status = 0;                                 // what the fake answered
+  std::string message_id;                         // the wamid it returned, if any
+  std::chrono::steady_clock::time_point arrived;  // when the request was read
   // Shortcuts into body: "text", "interactive", "template" or "read".
   std::string type() const;
   std::string to() const;
@@ -44,8 +45,9 @@ class FakeWhatsApp {
   std::string base_url() const;  // the api_base for Ponte's config (no version segment)
 
   // The next n message calls (read receipts are not counted) get this HTTP
-  // status and body.
-  void fail_next(int n, int status, std::string body);
+  // status and body, and a Retry-After header when `retry_after` is set
+  // (the Graph API's front end sends one with 429 and 503).
+  void fail_next(int n, int status, std::string body, std::string retry_after = {});
   // GET /{media_id} answers {"url": <base>/media-download/{id}, ...}; that
   // URL answers these bytes. Media id "404404" is unknown (404).
   static std::string media_content(std::string_view media_id);
@@ -69,7 +71,12 @@ class FakeWhatsApp {
   mutable std::condition_variable changed_;
   std::uint64_t generation_ = 0;
   std::vector<WhatsAppCall> calls_;
-  std::deque<std::pair<int, std::string>> faults_;
+  struct Fault {
+    int status;
+    std::string body;
+    std::string retry_after;
+  };
+  std::deque<Fault> faults_;
   std::uint64_t next_id_ = 1;
   std::unique_ptr<LocalServer> server_;  // last: destroyed first
 };

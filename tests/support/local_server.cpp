@@ -145,6 +145,12 @@ net::awaitable<void> LocalServer::serve(std::shared_ptr<Connection> connection) 
     ServerRequest request = parser.release();
     bool keep_alive = request.keep_alive();
     ServerResponse response = co_await handler_(std::move(request));
+    if (response.find(kResetConnectionHeader) != response.end()) {
+      boost::system::error_code ignored;
+      connection->stream.socket().set_option(net::socket_base::linger(true, 0), ignored);
+      connection->stream.close();
+      break;
+    }
     keep_alive = keep_alive && response.keep_alive();
     response.keep_alive(keep_alive);
     response.prepare_payload();

@@ -28,6 +28,10 @@ using ServerResponse = boost::beast::http::response<boost::beast::http::string_b
 // The server sets Content-Length and keep-alive; a handler may answer with
 // keep_alive(false) to close the connection after the response.
 using ServerHandler = std::function<boost::asio::awaitable<ServerResponse>(ServerRequest)>;
+// A handler that answers with this header makes the server abort the
+// connection instead of answering: a TCP reset (SO_LINGER 0), as a peer
+// that crashed mid-request or a middlebox that cut the connection.
+inline constexpr const char* kResetConnectionHeader = "X-Local-Server-Reset";
 
 class LocalServer {
  public:

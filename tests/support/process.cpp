@@ -107,6 +107,13 @@ Process::Process(std::vector<std::string> argv, Options options) {
     ::close(log_fd);
     throw_errno("Process: open /dev/null");
   }
+  int out_pipe[2] = {-1, -1};
+  if (options.output_through_pipe && ::pipe2(out_pipe, O_CLOEXEC) != 0) {
+    ::close(log_fd);
+    ::close(null_fd);
+    throw_errno("Process: pipe2");
+  }
+  const int out_fd = options.output_through_pipe ? out_pipe[1] : log_fd;
 
   std::vector<std::string> env = child_environment(options.env);
   std::string program = resolve_program(argv[0], env);
@@ -120,14 +127,18 @@ Process::Process(std::vector<std::string> argv, Options options) {
     int err = errno;
     ::close(log_fd);
     ::close(null_fd);
+    if (out_pipe[0] >= 0) {
+      ::close(out_pipe[0]);
+      ::close(out_pipe[1]);
+    }
     throw std::system_error(err, std::generic_category(), "Process: fork");
   }
   if (pid_ == 0) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(127);  // the parent died before prctl
     ::dup2(null_fd, 0);
-    ::dup2(log_fd, 1);
-    ::dup2(log_fd, 2);
+    ::dup2(out_fd, 1);
+    ::dup2(out_fd, 2);
     ::close_range(3, ~0U, 0);
     if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) {
       report_errno("ponte-testing: chdir failed, errno ", errno);
@@ -137,8 +148,27 @@ Process::Process(std::vector<std::string> argv, Options options) {
     report_errno("ponte-testing: execve failed, errno ", errno);
     ::_exit(127);
   }
-  ::close(log_fd);
   ::close(null_fd);
+  if (!options.output_through_pipe) {
+    ::close(log_fd);
+    return;
+  }
+  ::close(out_pipe[1]);
+  copier_ = std::thread([in = out_pipe[0], log_fd] {
+    char buffer[4096];
+    for (;;) {
+      const ssize_t n = ::read(in, buffer, sizeof buffer);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;  // EOF: the child and everything it started are gone
+      for (ssize_t done = 0; done < n;) {
+        const ssize_t w = ::write(log_fd, buffer + done, static_cast<std::size_t>(n - done));
+        if (w <= 0) break;
+        done += w;
+      }
+    }
+    ::close(in);
+    ::close(log_fd);
+  });
 }
 
 Process::~Process() {
@@ -146,6 +176,7 @@ Process::~Process() {
     ::kill(pid_, SIGKILL);
     reap(true);
   }
+  if (copier_.joinable()) copier_.join();
   if (remove_log_) {
     std::error_code ignored;
     std::filesystem::remove(log_path_, ignored);
@@ -161,6 +192,8 @@ bool Process::reap(bool block) {
   } while (r < 0 && errno == EINTR);
   if (r != pid_) return false;
   status_ = WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st);
+  // The child's last words are in the pipe: the log is whole once it ends.
+  if (copier_.joinable()) copier_.join();
   return true;
 }
 

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 namespace ponte::testing {
@@ -23,6 +24,10 @@ class Process {
     std::map<std::string, std::string> env;  // added to (or replacing in) the parent's environment
     std::filesystem::path cwd;               // empty = the parent's working directory
     std::filesystem::path log_path;          // empty = a temporary file removed with the Process
+    // stdout and stderr go into a pipe that a thread of this process copies
+    // into the log file, as journald reads a service: the child's own file
+    // limits (RLIMIT_FSIZE in fault tests) then do not apply to its log.
+    bool output_through_pipe = false;
   };
 
   // Starts argv[0] (looked up in PATH if it has no '/') with stdout and stderr
@@ -56,6 +61,7 @@ class Process {
 
   pid_t pid_ = -1;
   std::optional<int> status_;
+  std::thread copier_;  // output_through_pipe: pipe -> log file, ends at EOF
   std::filesystem::path log_path_;
   bool remove_log_ = false;
 };

@@ -110,7 +110,8 @@ int operator_command(const Config& config, const std::vector<std::string>& words
   }
   if (!done) {
     std::cerr << "ponte: " << done.error().message << "\n";
-    return done.error().code == Errc::storage ? 1 : 2;
+    const auto code = done.error().code;
+    return code == Errc::storage || code == Errc::unavailable ? 1 : 2;
   }
   storage::AuditEntry audit;
   audit.operator_name = "cli";

@@ -2,6 +2,7 @@
 // shared services and the request; make_router() picks one by path.
 #pragma once
 
+#include "bot/core/log.hpp"
 #include "bot/server/http_server.hpp"
 #include "bot/server/services.hpp"
 #include "storage/console.hpp"
@@ -34,6 +35,14 @@ boost::asio::awaitable<Reply> handle_file(Services& svc, RequestContext& ctx, Ch
 boost::asio::awaitable<Reply> handle_health(Services& svc, RequestContext& ctx);
 // Embedded pages and scripts; `embed_origins` may frame them (CSP).
 Reply handle_static(RequestContext& ctx, std::string_view embed_origins);
+
+// How loud "this event was not stored" is: while the storage is degraded
+// (Errc::unavailable) the writer has logged the cause once and every
+// request fails the same way, so each one is a debug line; any other
+// failure is an error of its own.
+inline log::Level not_stored_level(const Error& error) {
+  return error.code == Errc::unavailable ? log::Level::debug : log::Level::error;
+}
 
 // Dispatches by method and path; 404 and 405 otherwise.
 Handler make_router(Services& svc);

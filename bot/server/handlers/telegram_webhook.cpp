@@ -45,10 +45,11 @@ boost::asio::awaitable<Reply> handle_telegram_webhook(Services& svc, RequestCont
   const auto update_id = (*parsed)->external_id;
   auto outcome = co_await process_event(svc, std::move(**parsed));
   if (!outcome) {
-    log::error("webhook.not_stored", {{"req", ctx.id},
-                                      {"chan", "telegram"},
-                                      {"update", update_id},
-                                      {"error", outcome.error().message}});
+    log::write(not_stored_level(outcome.error()), "webhook.not_stored",
+               {{"req", ctx.id},
+                {"chan", "telegram"},
+                {"update", update_id},
+                {"error", outcome.error().message}});
     // The platform retries; nothing was acknowledged, so nothing is lost.
     auto res = json_error(req, http::status::service_unavailable, "storage unavailable");
     res.set(http::field::retry_after, "5");

@@ -120,8 +120,11 @@ net::awaitable<Reply> handle_webchat_post(Services& svc, RequestContext& ctx) {
   }
   auto outcome = co_await process_event(svc, std::move(*event));
   if (!outcome) {
-    log::error("webchat.not_stored", {{"req", ctx.id}, {"error", outcome.error().message}});
-    auto res = json_error(req, http::status::service_unavailable, "please retry");
+    log::write(not_stored_level(outcome.error()), "webchat.not_stored",
+               {{"req", ctx.id}, {"error", outcome.error().message}});
+    // The page keeps the message and posts it again (chat.js pump()).
+    auto res = json_error(req, http::status::service_unavailable,
+                          "the help line cannot save messages right now; it will be sent again");
     res.set(http::field::retry_after, "2");
     co_return Reply{std::move(res)};
   }

@@ -122,10 +122,11 @@ boost::asio::awaitable<Reply> handle_whatsapp_webhook(Services& svc, RequestCont
     ev.callback_id = wamid;
     auto outcome = co_await process_event(svc, std::move(ev));
     if (!outcome) {
-      log::error("webhook.not_stored", {{"req", ctx.id},
-                                        {"chan", "whatsapp"},
-                                        {"message", wamid},
-                                        {"error", outcome.error().message}});
+      log::write(not_stored_level(outcome.error()), "webhook.not_stored",
+                 {{"req", ctx.id},
+                  {"chan", "whatsapp"},
+                  {"message", wamid},
+                  {"error", outcome.error().message}});
       co_return unavailable(req, "storage unavailable");
     }
     (outcome->duplicate ? duplicates : accepted) += 1;
@@ -134,10 +135,11 @@ boost::asio::awaitable<Reply> handle_whatsapp_webhook(Services& svc, RequestCont
   if (statuses > 0) {
     auto applied = co_await apply_statuses(svc, ctx, std::move(parsed->statuses));
     if (!applied) {
-      log::error("webhook.not_stored", {{"req", ctx.id},
-                                        {"chan", "whatsapp"},
-                                        {"statuses", statuses},
-                                        {"error", applied.error().message}});
+      log::write(not_stored_level(applied.error()), "webhook.not_stored",
+                 {{"req", ctx.id},
+                  {"chan", "whatsapp"},
+                  {"statuses", statuses},
+                  {"error", applied.error().message}});
       co_return unavailable(req, "storage unavailable");
     }
   }
