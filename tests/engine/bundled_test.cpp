@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace ponte::engine::testing {
 namespace {
 
@@ -29,8 +31,12 @@ TEST(Bundled, EveryTextIsTranslatedAndShort) {
   for (const auto& [key, entry] : set->catalog) {
     for (std::size_t i = 0; i < set->languages.size(); ++i) {
       EXPECT_NE(entry.own[i], nullptr) << key << " has no " << set->languages[i].code << " text";
-      if (entry.own[i] != nullptr) {
-        EXPECT_LE(entry.own[i]->pattern.size(), 700U) << key;
+      if (entry.own[i] != nullptr) {  // characters, as people read them, not bytes
+        const std::string& text = entry.own[i]->pattern;
+        const auto chars = std::count_if(text.begin(), text.end(), [](char c) {
+          return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
+        });
+        EXPECT_LE(chars, 700) << key << " (" << set->languages[i].code << ")";
       }
     }
   }
