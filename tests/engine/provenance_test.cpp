@@ -6,6 +6,8 @@
 #include "bot/engine/authoring.hpp"
 #include "engine_test_support.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
@@ -124,6 +126,9 @@ TEST(Provenance, TheSourcesOfTheHelpLineListEveryTagOfTheReference) {
              "\"UNHCR-REC\", \"SII09\", \"PIEMQ\", \"VST\", \"YWTI\", \"ADNK25\"]");
   const LoadReport report = load_flow_set(root / "flows", root / "locales");
   EXPECT_TRUE(report.ok()) << ::testing::PrintToString(errors(report));
+  // Every row of the reference table, families ("A / -B") spelled out: 95 tags.
+  const auto sources = nlohmann::json::parse(read(dir / "sources.json"));
+  EXPECT_EQ(sources.at("sources").size(), 95U);
   fs::remove_all(root);
 }
 

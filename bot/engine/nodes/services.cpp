@@ -139,6 +139,11 @@ Resume resume(const Node& node, Run& run, const InboundEvent& event,
     return answer(run, body, named(dir, name), name);
   }
   if (normalized.empty() || is_exact_trigger(run.flows(), normalized)) return Resume::no_match;
+  if (const std::string* known = known_municipality(run);
+      known != nullptr && parse_number(normalized) == 1) {
+    const std::string name = *known;  // "1": the button, typed
+    return answer(run, body, named(dir, name), name);
+  }
   std::string typed = event.text;
   typed.erase(0, typed.find_first_not_of(" \t\r\n"));
   typed.erase(typed.find_last_not_of(" \t\r\n") + 1);
