@@ -109,6 +109,17 @@ TEST(Provenance, CategoryLabelsAreTextsCoverageCounts) {
             ar->missing.end());
 }
 
+TEST(Provenance, TheGraphShowsServicesAsAPromptAndSkippableAnswers) {
+  const auto set = load_set(test_data() / "flows_urgent");
+  ASSERT_TRUE(set);
+  const auto text = graph(*set, "menu", "it", GraphFormat::mermaid);
+  ASSERT_TRUE(text);
+  EXPECT_NE(text->find("  n_find{{\"find [services]<br/>In quale comune vivi?\"}}"),
+            std::string::npos)
+      << *text;
+  EXPECT_NE(text->find("n_ask_name -->|\"answer or skip\"| n_ask_age"), std::string::npos) << *text;
+}
+
 TEST(Provenance, TheSourcesOfTheHelpLineListEveryTagOfTheReference) {
   // flows/sources.json is the list content cites; a few tags of each shape
   // of the reference table (plain, a family "A / -B", two in one row).

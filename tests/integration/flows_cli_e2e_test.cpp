@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 namespace ponte::testing {
 namespace {
 
@@ -29,9 +31,10 @@ TEST(FlowsCliE2E, CommandsAndTheirExitCodes) {
 
 TEST(FlowsCliE2E, CheckCountsAndReviewListsWhatAHumanMustVerify) {
   PonteFixture ponte;
-  const std::string set = std::string(PONTE_SOURCE_DIR) + "/tests/engine/data/flows_urgent";
-  ponte.configure("flows_dir", set + "/flows");
-  ponte.configure("locales_dir", set + "/locales");
+  const std::filesystem::path set =
+      std::filesystem::path(PONTE_SOURCE_DIR) / "tests" / "engine" / "data" / "flows_urgent";
+  ponte.configure("flows_dir", (set / "flows").string());
+  ponte.configure("locales_dir", (set / "locales").string());
   std::string out;
   EXPECT_EQ(ponte.run_command({"flows", "check"}, &out), 0) << out;
   EXPECT_NE(out.find("review: 3 item(s) to verify (ponte flows check --review)"), std::string::npos)

@@ -67,10 +67,18 @@ Next run(const Node& node, Run& run) {
 // directory says, one line each.
 OutboundMessage block(Run& run, const Service& s) {
   const FlowSet& flows = run.flows();
-  OutboundMessage m;
-  m.lang = run.lang_code();
-  m.rtl = flows.languages[run.lang()].rtl;
+  // The block reads in the language of its label (the rest is names and
+  // addresses as the directory writes them): a label that fell back to
+  // English is laid out left to right even for an Arabic reader.
+  std::size_t used = flows.default_lang;
   const std::string label = "services.category." + s.category;
+  if (const CatalogKey* entry = flows.key(label)) {
+    if (entry->resolved[run.lang()] >= 0)
+      used = static_cast<std::size_t>(entry->resolved[run.lang()]);
+  }
+  OutboundMessage m;
+  m.lang = flows.languages[used].code;
+  m.rtl = flows.languages[used].rtl;
   if (flows.key(label) != nullptr) m.text = run.text(label) + "\n";
   m.text += s.name;
   for (const auto& [mark, value] :
