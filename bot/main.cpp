@@ -17,6 +17,7 @@ commands:
   serve                  run the help line (web chat, webhooks, outbox)
   telegram set-webhook   register public_url + telegram.webhook_path with Telegram
   flows check            load flows and locales and report every problem
+                         [--review: list what a human must verify]
   flows test             run the conversation tests in flows/tests/
   flows coverage         translated share and missing texts per language
   flows graph FLOW       Mermaid picture of a flow [--lang L] [--dot: Graphviz]
@@ -110,6 +111,9 @@ int main(int argc, char** argv) {
     return telegram_set_webhook(*config);
   }
   if (w[0] == "flows" && w.size() == 2 && w[1] == "check") return flows_check(*config);
+  if (w[0] == "flows" && w.size() == 3 && w[1] == "check" && w[2] == "--review") {
+    return flows_check(*config, true);
+  }
   if (w[0] == "flows" && w.size() >= 2 && w[1] != "check") return flows_command(*config, w);
   if (w[0] == "chat") return chat(*config, w);
   if (w[0] == "operator") return operator_command(*config, w, opts->role);

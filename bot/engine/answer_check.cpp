@@ -247,6 +247,10 @@ std::optional<std::string> one_of(const AnswerCheck& check, std::u32string_view 
 
 }  // namespace
 
+std::optional<std::string> parse_date(std::string_view raw, DateOrder order) {
+  return date(raw, order);
+}
+
 std::optional<std::string> check_answer(const AnswerCheck& check, const FlowSet& flows,
                                         std::size_t lang, std::string_view raw,
                                         std::u32string_view normalized) {

@@ -32,4 +32,8 @@ std::optional<std::string> check_answer(const AnswerCheck& check, const FlowSet&
                                         std::size_t lang, std::string_view raw,
                                         std::u32string_view normalized);
 
+// "31/1/1990", "31.01.1990" (in `order`) or "1990-01-31" -> "1990-01-31";
+// nullopt when it is not a real date.
+std::optional<std::string> parse_date(std::string_view raw, DateOrder order);
+
 }  // namespace ponte::engine

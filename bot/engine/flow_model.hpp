@@ -27,7 +27,18 @@
 namespace ponte::engine {
 
 // Enumerators spell the JSON kind; `goto` is a C++ keyword, hence `goto_`.
-enum class NodeKind { say, choice, set, goto_, handoff, end, question, branch, follow_up };
+enum class NodeKind {
+  say,
+  choice,
+  set,
+  goto_,
+  handoff,
+  end,
+  question,
+  branch,
+  follow_up,
+  services
+};
 
 struct StringHash {
   using is_transparent = void;
@@ -86,6 +97,8 @@ struct QuestionNode {
   int retries = 0;      // 0 = ask again for ever
   std::string on_fail;  // required when retries > 0
   std::string next;
+  std::string skip;   // catalog key of the "skip" button; empty = not skippable
+  std::string token;  // of the skip button: choice_token(flow, node, version)
 };
 struct BranchNode {
   struct Case {
@@ -103,8 +116,19 @@ struct FollowUpNode {
   std::string next;
 };
 
+// services: asks for a municipality, then lists the services of
+// flows/services.json there (nodes/services.cpp).
+struct ServicesNode {
+  std::string text;                     // asks for the municipality
+  std::vector<std::string> categories;  // empty = every category
+  std::string found;                    // {municipality}
+  std::string none;                     // {municipality}
+  std::string next;
+  std::string token;  // of the "same municipality as before" button
+};
+
 using NodeBody = std::variant<SayNode, ChoiceNode, SetNode, GotoNode, HandoffNode, EndNode,
-                              QuestionNode, BranchNode, FollowUpNode>;
+                              QuestionNode, BranchNode, FollowUpNode, ServicesNode>;
 
 // A reference a node makes, collected at parse time so validation does not
 // need to know each kind: node ids, flow ids and catalog keys.
@@ -122,6 +146,12 @@ struct Node {
   NodeBody body;
   std::vector<Ref> refs;
   std::string pointer;  // "/nodes/3"
+  int line = 0;         // of the node in its file, for `flows check --review`
+  // Provenance (any kind): source tags of flows/sources.json, the date of
+  // the last content review (YYYY-MM-DD), and why a human must re-check it.
+  std::vector<std::string> sources;
+  std::string reviewed;
+  std::string verify;
 };
 
 struct Flow {
@@ -142,6 +172,8 @@ struct Flow {
     std::string pointer;
   };
   std::vector<TriggerWord> triggers;
+  // Urgent words or phrases that interrupt anything and start this flow.
+  std::vector<TriggerWord> alerts;
 
   const Node* find(std::string_view node_id) const;
 };
@@ -179,6 +211,36 @@ struct Trigger {
   std::string flow;
 };
 
+// An urgent word or phrase of a flow's `alerts`: a message containing it
+// (whole words, in order) starts the flow at once, whatever is going on.
+struct Alert {
+  std::vector<std::u32string> words;  // normalised word tokens
+  std::size_t lang = 0;
+  std::string flow;
+};
+
+// flows/services.json: the services directory (services_dir.cpp).
+struct Municipality {
+  std::string name;
+  std::string province;
+  std::vector<std::string> aliases;
+  std::vector<std::u32string> match;  // normalised name and aliases
+};
+struct Service {
+  std::string id, municipality, category, name, address, hours, phone, url;
+  std::vector<std::string> languages;
+  std::vector<std::string> sources;
+  std::string reviewed;
+  bool example = false;
+  int line = 0;
+};
+struct ServiceDirectory {
+  bool present = false;  // flows/services.json exists
+  std::vector<std::string> categories;
+  std::vector<Municipality> municipalities;
+  std::vector<Service> services;
+};
+
 // Global commands, recognised in every language at any point.
 enum class Command { help, stop, start, erase, back };
 struct CommandWord {
@@ -213,6 +275,8 @@ class FlowSet {
   std::size_t default_lang = 0;
   std::unordered_map<std::string, CatalogKey, StringHash, std::equal_to<>> catalog;
   std::vector<Trigger> triggers;
+  std::vector<Alert> alerts;
+  ServiceDirectory directory;
   std::string fingerprint;
   // Choice token -> its prompt, for naming a pressed button in transcripts.
   std::unordered_map<std::string, const ChoiceNode*, StringHash, std::equal_to<>> prompts;
@@ -220,6 +284,8 @@ class FlowSet {
   // loaded language, normalised, and each language's date order.
   std::vector<std::u32string> yes_words;
   std::vector<std::u32string> no_words;
+  // system.commands.skip of every language: skips a question with `skip`.
+  std::vector<std::u32string> skip_words;
   std::vector<DateOrder> date_order;  // per language index
 
   const Flow* find_flow(std::string_view id) const;

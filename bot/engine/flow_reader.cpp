@@ -25,11 +25,12 @@ std::optional<nlohmann::json> read_versioned(const std::filesystem::path& path,
   return std::move(*migrated);
 }
 
-void read_triggers(Fields& f, Flow& flow) {
-  const nlohmann::json* triggers = f.object("triggers", Need::optional);
+// "triggers" and "alerts": {"<lang>": ["word", ...], ...}.
+void read_words(Fields& f, std::string_view key, std::vector<Flow::TriggerWord>& out) {
+  const nlohmann::json* triggers = f.object(key, Need::optional);
   if (triggers == nullptr) return;
   for (const auto& [lang, words] : triggers->items()) {
-    const std::string pointer = f.pointer("triggers") + "/" + pointer_token(lang);
+    const std::string pointer = f.pointer(key) + "/" + pointer_token(lang);
     if (!words.is_array()) {
       f.ctx().error(pointer, "expected an array of keywords");
       continue;
@@ -39,9 +40,24 @@ void read_triggers(Fields& f, Flow& flow) {
         f.ctx().error(pointer + "/" + std::to_string(i), "expected a keyword (a non-empty string)");
         continue;
       }
-      flow.triggers.push_back(
+      out.push_back(
           Flow::TriggerWord{lang, words[i].get<std::string>(), pointer + "/" + std::to_string(i)});
     }
+  }
+}
+
+// Provenance keys any node may carry: "sources", "reviewed", "verify".
+// The tags' format is checked here, whether they are known in validate().
+void read_provenance(Fields& f, Node& node) {
+  if (const nlohmann::json* sources = f.array("sources", Need::optional)) {
+    node.sources = read_source_tags(f.ctx(), *sources, f.pointer("sources"));
+  }
+  node.reviewed = f.string("reviewed", Need::optional);
+  if (f.has("reviewed")) check_review_date(f.ctx(), node.reviewed, f.pointer("reviewed"));
+  node.verify = f.string("verify", Need::optional);
+  if (f.has("verify") && node.verify.empty()) {
+    f.ctx().error(f.pointer("verify"),
+                  "say why a human must check this node, or remove \"verify\"");
   }
 }
 
@@ -64,8 +80,10 @@ void read_node(FileContext& ctx, const nlohmann::json& j, std::size_t i, Flow& f
   } else {
     node.kind = ops->kind;
     ops->parse(f, node);
+    read_provenance(f, node);
     f.finish();
   }
+  node.line = ctx.positions.at(node.pointer).line;
   if (node.id.empty()) return;
   if (const auto it = flow.index.find(node.id); it != flow.index.end()) {
     const TextPos first = ctx.positions.at(flow.nodes[it->second].pointer);
@@ -78,6 +96,10 @@ void read_node(FileContext& ctx, const nlohmann::json& j, std::size_t i, Flow& f
 }
 
 }  // namespace
+
+bool is_set_file(const std::filesystem::path& name) {
+  return name == "flowset.json" || name == "sources.json" || name == "services.json";
+}
 
 std::string shown_path(const std::filesystem::path& dir, const std::filesystem::path& file) {
   return (dir / file).lexically_normal().generic_string();
@@ -108,7 +130,7 @@ void load_flows(const std::filesystem::path& flows_dir, FlowSet& set, LoadState&
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(flows_dir, ec)) {
     const auto& p = entry.path();
-    if (entry.is_regular_file() && p.extension() == ".json" && p.filename() != "flowset.json") {
+    if (entry.is_regular_file() && p.extension() == ".json" && !is_set_file(p.filename())) {
       files.push_back(p.filename());
     }
   }
@@ -141,7 +163,8 @@ void load_flows(const std::filesystem::path& flows_dir, FlowSet& set, LoadState&
         }
       }
     }
-    read_triggers(f, flow);
+    read_words(f, "triggers", flow.triggers);
+    read_words(f, "alerts", flow.alerts);
     if (const nlohmann::json* nodes = f.array("nodes", Need::required)) {
       if (nodes->empty()) ctx.error("/nodes", "a flow needs at least one node");
       for (std::size_t i = 0; i < nodes->size(); ++i) read_node(ctx, (*nodes)[i], i, flow);

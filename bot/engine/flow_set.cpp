@@ -43,11 +43,28 @@ std::string to_string(const Problem& p) {
   return out.append(": ").append(p.message);
 }
 
+std::string to_string(const ReviewItem& item) {
+  std::string out = item.file;
+  if (item.line > 0) out.append(":").append(std::to_string(item.line));
+  out.append(": ").append(item.what).append(": ").append(item.reason);
+  if (!item.sources.empty()) {
+    out.append(" [");
+    for (std::size_t i = 0; i < item.sources.size(); ++i) {
+      out.append(i == 0 ? "" : ", ").append(item.sources[i]);
+    }
+    out.append("]");
+  }
+  out.append(item.reviewed.empty() ? " not reviewed" : " reviewed " + item.reviewed);
+  return out;
+}
+
 LoadReport load_flow_set(const std::filesystem::path& flows_dir,
                          const std::filesystem::path& locales_dir) {
   auto set = std::make_shared<FlowSet>();
   LoadState st;
   load_settings(flows_dir, *set, st);
+  load_sources(flows_dir, st);
+  load_services(flows_dir, *set, st);
   load_flows(flows_dir, *set, st);
   load_catalogs(locales_dir, *set, st);
   validate(*set, st);
@@ -57,6 +74,11 @@ LoadReport load_flow_set(const std::filesystem::path& flows_dir,
 
   LoadReport report;
   report.problems = std::move(st.problems);
+  report.review = std::move(st.review);
+  std::stable_sort(report.review.begin(), report.review.end(),
+                   [](const ReviewItem& a, const ReviewItem& b) {
+                     return std::tie(a.file, a.line) < std::tie(b.file, b.line);
+                   });
   std::stable_sort(report.problems.begin(), report.problems.end(),
                    [](const Problem& a, const Problem& b) {
                      return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);

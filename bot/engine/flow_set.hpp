@@ -42,9 +42,23 @@ struct LanguageInfo {
 
 class FlowSet;  // defined in flow_model.hpp (engine-internal)
 
+// Something a human must check before publishing: a node marked with
+// "verify", or a service of flows/services.json marked "example": true.
+struct ReviewItem {
+  std::string file;
+  int line = 0;
+  std::string what;    // "flow/node", or "service <id>"
+  std::string reason;  // the node's "verify" text
+  std::vector<std::string> sources;
+  std::string reviewed;  // may be empty
+};
+// "flows/permit.json:12: permit/fees: fee changed in 2025 [POSTE, MONEY] reviewed 2026-11-23"
+std::string to_string(const ReviewItem& item);
+
 struct LoadReport {
   std::shared_ptr<const FlowSet> flows;  // null when any problem is an error
   std::vector<Problem> problems;         // errors and warnings, in file order
+  std::vector<ReviewItem> review;        // in file order, also when there are errors
   bool ok() const { return flows != nullptr; }
 };
 

@@ -1,6 +1,7 @@
 // Load-time reading helpers (see load_context.hpp).
 #include "bot/engine/load_context.hpp"
 
+#include "bot/engine/answer_check.hpp"
 #include "bot/engine/text_match.hpp"
 
 #include <algorithm>
@@ -156,6 +157,42 @@ Assignments read_assignments(Fields& f, Node& node) {
   read("contact", out.contact);
   read("vars", out.vars);
   return out;
+}
+
+bool is_source_tag(std::string_view tag) {
+  return !tag.empty() && std::all_of(tag.begin(), tag.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
+
+std::vector<std::string> read_source_tags(FileContext& ctx, const nlohmann::json& list,
+                                          const std::string& pointer) {
+  std::vector<std::string> tags;
+  if (list.empty()) {
+    ctx.error(pointer, "name at least one source tag (flows/sources.json), or remove \"sources\"");
+  }
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string at = pointer + "/" + std::to_string(i);
+    const std::string tag = list[i].is_string() ? list[i].get<std::string>() : std::string();
+    if (!is_source_tag(tag)) {
+      ctx.error(at, "source tag " + (list[i].is_string() ? in_quotes(tag) : list[i].dump()) +
+                        " must be capital letters, digits and - (e.g. \"POSTE\")");
+      continue;
+    }
+    if (std::find(tags.begin(), tags.end(), tag) != tags.end()) {
+      ctx.error(at, "source tag " + in_quotes(tag) + " is written twice");
+      continue;
+    }
+    tags.push_back(tag);
+  }
+  return tags;
+}
+
+void check_review_date(FileContext& ctx, const std::string& date, const std::string& pointer) {
+  const auto parsed = parse_date(date, DateOrder::dmy);
+  if (date.size() != 10 || !parsed || *parsed != date) {
+    ctx.error(pointer, "reviewed " + in_quotes(date) + " is not a real date written YYYY-MM-DD");
+  }
 }
 
 std::string in_quotes(std::string_view s) {

@@ -54,6 +54,7 @@ class Fields {
   std::optional<bool> boolean(std::string_view key, Need need);
   const nlohmann::json* object(std::string_view key, Need need);
   const nlohmann::json* array(std::string_view key, Need need);
+  bool has(std::string_view key) const { return obj_.is_object() && obj_.contains(key); }
   // Marks a key as known without reading it (read by someone else).
   void allow(std::string_view key) { known_.emplace_back(key); }
 
@@ -72,6 +73,14 @@ class Fields {
 // Reads the optional "contact" and "vars" objects of f (string values) and
 // records contact.language values as language refs of node.
 Assignments read_assignments(Fields& f, Node& node);
+
+// Provenance, shared by nodes and flows/services.json: a non-empty list of
+// source tags ([A-Z0-9-]+; whether they are known is checked later), and a
+// review date "YYYY-MM-DD" that is a real date.
+bool is_source_tag(std::string_view tag);
+std::vector<std::string> read_source_tags(FileContext& ctx, const nlohmann::json& list,
+                                          const std::string& pointer);
+void check_review_date(FileContext& ctx, const std::string& date, const std::string& pointer);
 
 // `word` followed by ` (did you mean "x"?)` when a candidate is close.
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);

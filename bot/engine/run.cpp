@@ -27,7 +27,7 @@ void Run::decide_language(std::string_view hint) {
   contact["language"] = lang_code();
 }
 
-OutboundMessage Run::message(std::string_view key) {
+OutboundMessage Run::message(std::string_view key, const Args& args) {
   OutboundMessage m;
   const CatalogKey* entry = flows_.key(key);
   const Message* text = entry != nullptr ? entry->get(lang_) : nullptr;
@@ -42,7 +42,7 @@ OutboundMessage Run::message(std::string_view key) {
     note("missing_translation", "\"" + std::string(key) + "\" has no " + lang_code() +
                                     " text; used " + flows_.languages[used].code);
   }
-  m.text = text->has_args ? format_message(*text, {}) : text->static_text;
+  m.text = text->has_args ? format_message(*text, args) : text->static_text;
   m.lang = flows_.languages[used].code;
   m.rtl = flows_.languages[used].rtl;
   return m;
@@ -51,6 +51,16 @@ OutboundMessage Run::message(std::string_view key) {
 void Run::say(std::string_view key) {
   if (key.empty()) return;
   OutboundMessage m = message(key);
+  if (!m.text.empty()) out_.replies.push_back(std::move(m));
+}
+
+void Run::say(std::string_view key, const Args& args) {
+  if (key.empty()) return;
+  OutboundMessage m = message(key, args);
+  if (!m.text.empty()) out_.replies.push_back(std::move(m));
+}
+
+void Run::send(OutboundMessage m) {
   if (!m.text.empty()) out_.replies.push_back(std::move(m));
 }
 

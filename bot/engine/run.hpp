@@ -27,6 +27,10 @@ class Run {
 
   // Appends a reply with the text of `key` (nothing when key is empty).
   void say(std::string_view key);
+  // The same, rendered with MessageFormat arguments ({municipality}).
+  void say(std::string_view key, const Args& args);
+  // Appends a reply the engine wrote itself (not a catalog text).
+  void send(OutboundMessage m);
   // Appends the prompt of a choice node, with its buttons.
   void prompt(const ChoiceNode& node);
   void apply(const Assignments& set);
@@ -54,7 +58,7 @@ class Run {
   StepResult finish() { return std::move(out_); }
 
  private:
-  OutboundMessage message(std::string_view key);
+  OutboundMessage message(std::string_view key, const Args& args = {});
 
   const FlowSet& flows_;
   StepResult out_;

@@ -10,6 +10,7 @@
 
 #include "bot/engine/nodes/node_kind.hpp"
 #include "bot/engine/run.hpp"
+#include "bot/engine/search.hpp"
 #include "bot/engine/steps.hpp"
 #include "bot/engine/text_match.hpp"
 
@@ -79,9 +80,41 @@ void remember(ConversationState& s, std::optional<BackPoint> before) {
   if (s.history.size() > ConversationState::kMaxHistory) s.history.erase(s.history.begin());
 }
 
+// The flow whose `alerts` the message contains (the person's language
+// first), or null.
+const std::string* match_alert(const FlowSet& flows, std::u32string_view text, std::size_t lang) {
+  if (flows.alerts.empty() || text.empty()) return nullptr;
+  const std::vector<std::u32string> words = word_tokens(text);
+  for (const bool own : {true, false}) {
+    for (const auto& a : flows.alerts) {
+      if ((a.lang == lang) == own && contains_words(words, a.words)) return &a.flow;
+    }
+  }
+  return nullptr;
+}
+
+// Someone in danger: the alert's flow starts at once, whatever was going on
+// (a question waiting, a pause, an erase confirmation, no consent yet).
+void raise_alert(Run& run, const std::string& flow) {
+  ConversationState& s = run.state();
+  s.confirm.clear();
+  s.contact.erase("paused");  // they wrote to us: answering is what they want
+  if (s.ended) run.clear_session();
+  s.stack.clear();
+  run.note("alert", "urgent words: started flow " + flow);
+  run.enter(flow);
+  drive(run);
+}
+
 StepResult conversation(Run& run, const InboundEvent& event, std::u32string_view text) {
   ConversationState& s = run.state();
   const FlowSet& flows = run.flows();
+  if (event.kind == EventKind::text) {
+    if (const std::string* flow = match_alert(flows, text, run.lang())) {
+      raise_alert(run, *flow);
+      return run.finish();
+    }
+  }
   if (!s.confirm.empty()) {
     confirm_erase(run, event, text);
     return run.finish();
@@ -95,7 +128,8 @@ StepResult conversation(Run& run, const InboundEvent& event, std::u32string_view
     // While a question waits, only an exact command counts: "stopp" may be
     // someone's answer, and a typo must not pause their messages. Commands
     // work in a brand-new conversation too ("stop" as a first message).
-    const bool exact = waiting_at != nullptr && waiting_at->kind == NodeKind::question;
+    const bool exact = waiting_at != nullptr && (waiting_at->kind == NodeKind::question ||
+                                                 waiting_at->kind == NodeKind::services);
     if (const auto command = match_command(flows, text, run.lang(), exact)) {
       run_command(run, *command);
       return run.finish();

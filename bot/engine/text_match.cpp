@@ -134,6 +134,16 @@ std::optional<std::size_t> match_choice(std::u32string_view input,
   return found;
 }
 
+bool contains_words(std::span<const std::u32string> text, std::span<const std::u32string> phrase) {
+  if (phrase.empty() || phrase.size() > text.size()) return false;
+  for (std::size_t i = 0; i + phrase.size() <= text.size(); ++i) {
+    std::size_t k = 0;
+    while (k < phrase.size() && fuzzy_equal(text[i + k], phrase[k])) ++k;
+    if (k == phrase.size()) return true;
+  }
+  return false;
+}
+
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1), prev2(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;

@@ -36,6 +36,10 @@ bool fuzzy_equal(std::u32string_view input, std::u32string_view label) noexcept;
 std::optional<std::size_t> match_choice(std::u32string_view input,
                                         std::span<const std::u32string_view> labels);
 
+// Whether `phrase` (word tokens) occurs in `text` (word tokens) as
+// consecutive whole words, each under the typo rule of fuzzy_equal.
+bool contains_words(std::span<const std::u32string> text, std::span<const std::u32string> phrase);
+
 // Plain edit distance (for "did you mean" suggestions at load time).
 std::size_t edit_distance(std::string_view a, std::string_view b);
 

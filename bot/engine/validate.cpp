@@ -5,6 +5,7 @@
 // table, and the yes/no words and date order of typed answers.
 #include "bot/engine/loader.hpp"
 #include "bot/engine/nodes/node_kind.hpp"
+#include "bot/engine/search.hpp"
 #include "bot/engine/text_match.hpp"
 
 #include <unicode/translit.h>
@@ -88,7 +89,8 @@ void check_ref(const FlowSet& set, const Flow& flow, const Node& node, const Ref
         if (set.languages.empty()) return;  // languages.json itself is reported
         ctx.error(ref.pointer, "no text " + in_quotes(ref.value) + " in the default language (" +
                                    set.languages[set.default_lang].code + ")");
-      } else if (text->has_args && node.kind != NodeKind::handoff) {
+      } else if (text->has_args && node.kind != NodeKind::handoff &&
+                 node.kind != NodeKind::services) {
         ctx.warning(ref.pointer,
                     "text " + in_quotes(ref.value) + " has {arguments}, but this node passes none");
       }
@@ -187,9 +189,69 @@ void check_triggers(FlowSet& set, const Flow& flow, FileContext& ctx) {
   }
 }
 
+// Urgent words: whole words, in order, matched anywhere in a message, in
+// every language. A word or phrase may start one flow only.
+void check_alerts(FlowSet& set, const Flow& flow, FileContext& ctx) {
+  const auto codes = language_codes(set);
+  for (const auto& [lang, word, pointer] : flow.alerts) {
+    const int li = set.language_index(lang);
+    if (li < 0) {
+      ctx.error("/alerts/" + pointer_token(lang),
+                "language " + did_you_mean(lang, codes) + " is not in locales/languages.json");
+      continue;
+    }
+    Alert a{word_tokens(normalize(word)), static_cast<std::size_t>(li), flow.id};
+    if (a.words.empty()) {
+      ctx.error(pointer, "alert " + in_quotes(word) + " has no letters or digits");
+      continue;
+    }
+    bool clash = false;
+    for (const auto& other : set.alerts) {
+      if (other.words != a.words) continue;
+      if (other.flow != a.flow) {
+        ctx.error(pointer,
+                  "alert " + in_quotes(word) + " already starts flow " + in_quotes(other.flow));
+      }
+      clash = true;  // the same words twice in one flow (two languages) are one alert
+    }
+    if (!clash) set.alerts.push_back(std::move(a));
+  }
+}
+
+// People read on phones, often in their second language: a text over 700
+// characters is a warning, over 1000 an error. Counted in characters of the
+// rendered text (the pattern, for texts with {arguments}).
+constexpr std::size_t kLongText = 700;
+constexpr std::size_t kTooLongText = 1000;
+
+void check_lengths(const FlowSet& set, LoadState& st) {
+  for (const auto& [key, entry] : set.catalog) {
+    for (std::size_t lang = 0; lang < entry.own.size(); ++lang) {
+      const Message* m = entry.own[lang].get();
+      if (m == nullptr) continue;
+      const std::string& text = m->has_args ? m->pattern : m->static_text;
+      const auto chars =
+          static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+            return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
+          }));
+      if (chars <= kLongText) continue;
+      const bool error = chars > kTooLongText;
+      std::string message = "text " + in_quotes(key) + " is " + std::to_string(chars) +
+                            " characters long (" +
+                            (error ? "at most 1000" : "over 700 is hard to read on a phone") +
+                            "): split it or say less";
+      st.problems.push_back(Problem{error ? Problem::Severity::error : Problem::Severity::warning,
+                                    m->file, m->line, 0, "", std::move(message)});
+    }
+  }
+}
+
 void warn_unused_texts(const FlowSet& set, const std::set<std::string>& used, LoadState& st) {
   for (const auto& [key, entry] : set.catalog) {
-    if (used.count(key) != 0 || key.rfind("system.", 0) == 0) continue;
+    if (used.count(key) != 0 || key.rfind("system.", 0) == 0 ||
+        key.rfind("services.category.", 0) == 0) {
+      continue;  // sent by Ponte itself, or labels of flows/services.json
+    }
     for (const auto& m : entry.own) {
       if (m == nullptr) continue;
       st.problems.push_back(Problem{Problem::Severity::warning, m->file, m->line, 0, "",
@@ -257,6 +319,7 @@ std::vector<std::u32string> word_list(const FlowSet& set, std::string_view key) 
 void read_answer_words(FlowSet& set, LoadState& st) {
   set.yes_words = word_list(set, "system.yes_words");
   set.no_words = word_list(set, "system.no_words");
+  set.skip_words = word_list(set, "system.commands.skip");
   set.date_order.assign(set.languages.size(), DateOrder::dmy);
   const CatalogKey* entry = set.key("system.date_order");
   if (entry == nullptr) return;
@@ -289,12 +352,21 @@ void validate(FlowSet& set, LoadState& st) {
       for (const auto& ref : node.refs) check_ref(set, flow, node, ref, ctx, used_keys);
       if (auto* choice = std::get_if<ChoiceNode>(&node.body)) {
         choice->token = choice_token(flow.id, node.id, flow.version);
+      } else if (auto* question = std::get_if<QuestionNode>(&node.body)) {
+        question->token = choice_token(flow.id, node.id, flow.version);
+      } else if (auto* services = std::get_if<ServicesNode>(&node.body)) {
+        services->token = choice_token(flow.id, node.id, flow.version);
       }
     }
     warn_unreachable(flow, ctx);
   }
   // Triggers in file order of flows, so "already starts flow" names the first.
-  for (const auto& id : flow_ids(set)) check_triggers(set, set.flows.at(id), st.flow_files.at(id));
+  for (const auto& id : flow_ids(set)) {
+    check_triggers(set, set.flows.at(id), st.flow_files.at(id));
+    check_alerts(set, set.flows.at(id), st.flow_files.at(id));
+  }
+  check_directory(set, st);
+  check_lengths(set, st);
   warn_unused_texts(set, used_keys, st);
   warn_unset_reads(set, st);
 }

@@ -19,7 +19,9 @@ int serve(const Config& config);
 int telegram_set_webhook(const Config& config);
 
 // Loads flows and locales, prints every problem; exit 1 when any is an error.
-int flows_check(const Config& config);
+// `review`: also list the nodes marked "verify" and the example services
+// (`ponte flows check --review`).
+int flows_check(const Config& config, bool review = false);
 
 // `operator add NAME` (with --role) and `operator passwd NAME`: `words` is
 // the whole command line's words; the password is read from stdin.

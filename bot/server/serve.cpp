@@ -263,11 +263,20 @@ int serve(const Config& config) {
   return 0;
 }
 
-int flows_check(const Config& config) {
+int flows_check(const Config& config, bool review) {
   auto report = engine::load_flow_set(config.flows_dir, config.locales_dir);
   print_problems(report.problems);
   std::size_t errors = 0;
   for (const auto& p : report.problems) errors += p.severity == engine::Problem::Severity::error;
+  // What a human must check before publishing: listed on request, counted
+  // otherwise; never a failure in itself.
+  if (review) {
+    for (const auto& item : report.review) std::cout << engine::to_string(item) << "\n";
+    std::cout << "review: " << report.review.size() << " item(s) to verify\n";
+  } else if (!report.review.empty()) {
+    std::cerr << "review: " << report.review.size()
+              << " item(s) to verify (ponte flows check --review)\n";
+  }
   std::cerr << (errors ? "flows: " + std::to_string(errors) + " error(s)\n" : "flows: ok\n");
   return errors ? 1 : 0;
 }

@@ -14,10 +14,12 @@ namespace fs = std::filesystem;
 struct Row {
   const char* name;
   const char* file;  // relative to the set's root
-  const char* content;
+  std::string content;
   const char* where;    // expected "<file>:<line>"
   const char* message;  // expected substring of the message
   Problem::Severity severity = Problem::Severity::error;
+  std::string file2 = {};  // a second file the row needs, when not empty
+  std::string content2 = {};
 };
 
 fs::path copy_basic(const std::string& name) {
@@ -33,6 +35,7 @@ TEST_P(LoadErrors, NamesFileLineAndFix) {
   const Row& row = GetParam();
   const fs::path root = copy_basic(row.name);
   std::ofstream(root / row.file) << row.content;
+  if (!row.file2.empty()) std::ofstream(root / row.file2) << row.content2;
   const LoadReport report = load_flow_set(root / "flows", root / "locales");
   std::vector<std::string> lines;
   const Problem* found = nullptr;
@@ -55,6 +58,10 @@ TEST_P(LoadErrors, NamesFileLineAndFix) {
 }
 
 // A flow with the basic set's text keys, for rows that break one thing.
+// A services directory's category label ("health"), for rows about services.json.
+#define HEALTH_LABEL \
+  "locales/it/services.json", "{\"services\": {\"category\": {\"health\": \"Salute\"}}}"
+
 #define HELPER_HEAD "{\"spec\": 1, \"id\": \"helper\", \"version\": 1, \"start\": \"intro\",\n"
 
 INSTANTIATE_TEST_SUITE_P(
@@ -214,7 +221,94 @@ INSTANTIATE_TEST_SUITE_P(
         Row{"operator_flow", "flows/flowset.json",
             "{\"spec\": 1, \"start_flow\": \"start\", \"restart_flow\": \"menu\",\n"
             " \"operator_flow\": \"helpr\"}",
-            "flows/flowset.json:2", "no flow \"helpr\" (did you mean \"helper\"?)"}),
+            "flows/flowset.json:2", "no flow \"helpr\" (did you mean \"helper\"?)"},
+        Row{"sources_empty", "flows/helper.json",
+            HELPER_HEAD "\"nodes\": [\n{\"id\": \"intro\", \"kind\": \"end\", \"text\": "
+                        "\"helper.done\",\n \"sources\": []}]}",
+            "flows/helper.json:4", "name at least one source tag"},
+        Row{"sources_format", "flows/helper.json",
+            HELPER_HEAD "\"nodes\": [\n{\"id\": \"intro\", \"kind\": \"end\", \"text\": "
+                        "\"helper.done\",\n \"sources\": [\"POSTE\", \"poste.it\"]}]}",
+            "flows/helper.json:4", "source tag \"poste.it\" must be capital letters"},
+        Row{"sources_unknown", "flows/helper.json",
+            HELPER_HEAD "\"nodes\": [\n{\"id\": \"intro\", \"kind\": \"end\", \"text\": "
+                        "\"helper.done\",\n \"sources\": [\"POSTA\"]}]}",
+            "flows/helper.json:4", "source tag \"POSTA\" (did you mean \"POSTE\"?) is not in"},
+        Row{"reviewed_not_a_date", "flows/helper.json",
+            HELPER_HEAD "\"nodes\": [\n{\"id\": \"intro\", \"kind\": \"end\", \"text\": "
+                        "\"helper.done\",\n \"reviewed\": \"2026-02-30\"}]}",
+            "flows/helper.json:4", "reviewed \"2026-02-30\" is not a real date"},
+        Row{"verify_empty", "flows/helper.json",
+            HELPER_HEAD "\"nodes\": [\n{\"id\": \"intro\", \"kind\": \"end\", \"text\": "
+                        "\"helper.done\",\n \"verify\": \"\"}]}",
+            "flows/helper.json:4", "say why a human must check this node"},
+        Row{"alert_language", "flows/helper.json",
+            HELPER_HEAD
+            "\"alerts\": {\"it\": [\"tratta\"],\n \"xx\": [\"danger\"]},\n"
+            "\"nodes\": [{\"id\": \"intro\", \"kind\": \"end\", \"text\": \"helper.done\"}]}",
+            "flows/helper.json:3", "language \"xx\""},
+        Row{"skip_text", "flows/helper.json",
+            HELPER_HEAD
+            "\"nodes\": [\n{\"id\": \"intro\", \"kind\": \"question\", \"text\": "
+            "\"helper.intro\", \"store\": \"vars.x\", \"invalid\": \"helper.done\",\n \"skip\": "
+            "\"helper.skp\", \"next\": "
+            "\"done\"},\n{\"id\": \"done\", \"kind\": \"end\", \"text\": \"helper.done\"}]}",
+            "flows/helper.json:4", "no text \"helper.skp\" in the default language"},
+        Row{"services_without_directory", "flows/helper.json",
+            HELPER_HEAD
+            "\"nodes\": [\n{\"id\": \"intro\", \"kind\": \"services\", \"text\": "
+            "\"helper.intro\", \"found\": \"helper.intro\",\n \"none\": \"helper.done\", "
+            "\"next\": \"done\"},\n{\"id\": \"done\", \"kind\": \"end\", \"text\": "
+            "\"helper.done\"}]}",
+            "flows/helper.json:3", "a services node needs flows/services.json"},
+        Row{"services_node_category", "flows/services.json",
+            "{\"spec\": 1, \"categories\": [], \"municipalities\": [], \"services\": []}",
+            "flows/helper.json:4", "category \"helth\" is not in",
+            Problem::Severity::error, "flows/helper.json",
+            HELPER_HEAD
+            "\"nodes\": [\n{\"id\": \"intro\", \"kind\": \"services\", \"text\": "
+            "\"helper.intro\", \"found\": \"helper.intro\",\n \"categories\": [\"helth\"], "
+            "\"none\": \"helper.done\", \"next\": \"done\"},\n"
+            "{\"id\": \"done\", \"kind\": \"end\", \"text\": \"helper.done\"}]}"},
+        Row{"service_category", "flows/services.json",
+            "{\"spec\": 1, \"categories\": [], \"municipalities\": [{\"name\": \"Torino\"}],\n"
+            "\"services\": [\n{\"id\": \"a\", \"municipality\": \"Torino\", \"name\": \"Q\",\n"
+            " \"category\": \"questura\", \"sources\": [\"POSTE\"]}]}",
+            "flows/services.json:4", "category \"questura\" is not in \"categories\""},
+        Row{"service_municipality", "flows/services.json",
+            "{\"spec\": 1, \"categories\": [\"health\"], \"municipalities\": [{\"name\": "
+            "\"Torino\"}],\n"
+            "\"services\": [\n{\"id\": \"a\", \"category\": \"health\", \"name\": \"Q\",\n"
+            " \"municipality\": \"Torrino\", \"sources\": [\"POSTE\"]}]}",
+            "flows/services.json:4", "municipality \"Torrino\" (did you mean \"Torino\"?) is not",
+            Problem::Severity::error, HEALTH_LABEL},
+        Row{"service_sources", "flows/services.json",
+            "{\"spec\": 1, \"categories\": [\"health\"], \"municipalities\": [],\n\"services\": [\n"
+            "{\"id\": \"a\", \"municipality\": \"*\", \"name\": \"Q\", \"category\": \"health\"}]}",
+            "flows/services.json:3", "missing \"sources\"", Problem::Severity::error, HEALTH_LABEL},
+        Row{"service_id_twice", "flows/services.json",
+            "{\"spec\": 1, \"categories\": [\"health\"], \"municipalities\": [],\n\"services\": [\n"
+            "{\"id\": \"a\", \"municipality\": \"*\", \"name\": \"Q\", \"category\": \"health\",\n"
+            " \"sources\": [\"SIAS\"]},\n"
+            "{\"id\": \"a\", \"municipality\": \"*\", \"name\": \"R\", \"category\": \"health\",\n"
+            " \"sources\": [\"SIAS\"]}]}",
+            "flows/services.json:5", "service id \"a\" is already used at line 3",
+            Problem::Severity::error, HEALTH_LABEL},
+        Row{"municipality_alias_twice", "flows/services.json",
+            "{\"spec\": 1, \"categories\": [], \"services\": [], \"municipalities\": [\n"
+            "{\"name\": \"Torino\", \"aliases\": [\"Turin\"]},\n"
+            "{\"name\": \"Turìn\"}]}",
+            "flows/services.json:3", "\"Turìn\" already names \"Torino\""},
+        Row{"category_label", "flows/services.json",
+            "{\"spec\": 1, \"municipalities\": [], \"services\": [],\n"
+            "\"categories\": [\"questura\"]}",
+            "flows/services.json:2", "no text \"services.category.questura\""},
+        Row{"text_long", "locales/it/long.json",
+            "{\"system\": {\n\"long\": \"" + std::string(701, 'a') + "\"}}",
+            "locales/it/long.json:2", "is 701 characters long", Problem::Severity::warning},
+        Row{"text_too_long", "locales/en/long.json",
+            "{\"system\": {\n\"long\": \"" + std::string(1001, 'a') + "\"}}",
+            "locales/en/long.json:2", "is 1001 characters long (at most 1000)"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(LoadErrors, ReportsEveryProblemAtOnce) {

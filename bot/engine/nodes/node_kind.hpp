@@ -37,11 +37,20 @@ const NodeKindOps& end_kind();
 const NodeKindOps& question_kind();
 const NodeKindOps& branch_kind();
 const NodeKindOps& follow_up_kind();
+const NodeKindOps& services_kind();
 
 // Lookup by JSON name ("say") or by enum; defined in nodes/registry.cpp.
 const NodeKindOps* find_node_kind(std::string_view name);
 const NodeKindOps& node_kind(NodeKind kind);
 std::vector<std::string> node_kind_names();
+
+// Whether a normalised text is exactly a trigger keyword: kinds that take
+// any typed text as an answer still yield to it (question.cpp).
+bool is_exact_trigger(const FlowSet& flows, std::u32string_view text);
+// The municipality of flows/services.json a normalised text names (name or
+// alias; exact, one typo, or inside the text); null when none or two fit
+// (services.cpp).
+const Municipality* find_municipality(const ServiceDirectory& dir, std::u32string_view normalized);
 
 // Shared by kinds that read a catalog key: records a text ref.
 std::string read_text(Fields& f, std::string_view key, Need need, Node& node);

@@ -138,28 +138,58 @@ void parse(Fields& f, Node& node) {
     f.ctx().error(f.pointer("on_fail"), "\"on_fail\" needs \"retries\" (how many wrong answers)");
   }
   body.next = read_next(f, "next", Need::required, node);
+  body.skip = read_text(f, "skip", Need::optional, node);
   node.body = std::move(body);
+}
+
+constexpr std::string_view kSkip = "skip";  // the skip button's choice id
+
+// With `skip`, the question comes with one button that goes on without an
+// answer.
+void prompt(const Node& node, Run& run) {
+  const auto& body = std::get<QuestionNode>(node.body);
+  if (body.skip.empty()) {
+    run.say(body.text);
+    return;
+  }
+  run.ask(body.text, {Choice{std::string(kSkip), run.text(body.skip)}}, body.token);
 }
 
 Next run(const Node& node, Run& run) {
   run.state().attempts = 0;
-  run.say(std::get<QuestionNode>(node.body).text);
+  prompt(node, run);
   return Next::wait;
 }
 
-void prompt(const Node& node, Run& run) { run.say(std::get<QuestionNode>(node.body).text); }
-
-bool is_exact_trigger(const FlowSet& flows, std::u32string_view text) {
-  return std::any_of(flows.triggers.begin(), flows.triggers.end(),
-                     [&](const Trigger& t) { return t.keyword == text; });
+// The skip button, its label typed, or a word of system.commands.skip.
+bool is_skip(const QuestionNode& body, Run& run, const InboundEvent& event,
+             std::u32string_view normalized) {
+  if (body.skip.empty()) return false;
+  if (event.kind == EventKind::choice) {
+    return event.choice_token == body.token && event.choice_id == kSkip;
+  }
+  if (normalized.empty()) return false;
+  const CatalogKey* label = run.flows().key(body.skip);
+  if (label != nullptr && !label->normalized[run.lang()].empty() &&
+      fuzzy_equal(normalized, label->normalized[run.lang()])) {
+    return true;
+  }
+  const auto& words = run.flows().skip_words;
+  return std::any_of(words.begin(), words.end(),
+                     [&](const std::u32string& w) { return fuzzy_equal(normalized, w); });
 }
 
 Resume resume(const Node& node, Run& run, const InboundEvent& event,
               std::u32string_view normalized) {
   const auto& body = std::get<QuestionNode>(node.body);
+  auto& state = run.state();
+  if (is_skip(body, run, event, normalized)) {  // before checking: "Salta" is also a text
+    state.attempts = 0;
+    run.move_to(body.next);
+    return Resume::picked;
+  }
   if (event.kind == EventKind::choice) return Resume::stale;
   if (is_exact_trigger(run.flows(), normalized)) return Resume::no_match;
-  auto& state = run.state();
   if (auto value = check_answer(body.check, run.flows(), run.lang(), event.text, normalized)) {
     (body.store.contact ? state.contact : state.vars)[body.store.name] = std::move(*value);
     state.attempts = 0;
@@ -178,6 +208,11 @@ Resume resume(const Node& node, Run& run, const InboundEvent& event,
 }
 
 }  // namespace
+
+bool is_exact_trigger(const FlowSet& flows, std::u32string_view text) {
+  return std::any_of(flows.triggers.begin(), flows.triggers.end(),
+                     [&](const Trigger& t) { return t.keyword == text; });
+}
 
 const NodeKindOps& question_kind() {
   static const NodeKindOps ops{"question", NodeKind::question, &parse, &run, &prompt, &resume};

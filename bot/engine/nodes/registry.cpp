@@ -8,9 +8,9 @@ namespace ponte::engine {
 namespace {
 
 using KindGetter = const NodeKindOps& (*)();
-constexpr std::array<KindGetter, 9> kKinds = {&say_kind,      &choice_kind,  &set_kind,
-                                              &goto_kind,     &handoff_kind, &end_kind,
-                                              &question_kind, &branch_kind,  &follow_up_kind};
+constexpr std::array<KindGetter, 10> kKinds = {
+    &say_kind, &choice_kind,   &set_kind,    &goto_kind,      &handoff_kind,
+    &end_kind, &question_kind, &branch_kind, &follow_up_kind, &services_kind};
 
 }  // namespace
 
