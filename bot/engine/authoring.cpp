@@ -66,7 +66,7 @@ std::vector<Edge> edges_of(const FlowSet& flows, const Node& node, std::string_v
           for (const auto& c : b.cases) to(c.next, c.when.source);
           to(b.otherwise, "else");
         } else if constexpr (std::is_same_v<T, QuestionNode>) {
-          to(b.next, "answer");
+          to(b.next, b.skip.empty() ? "answer" : "answer or skip");
           if (!b.on_fail.empty()) to(b.on_fail, "after " + std::to_string(b.retries) + " wrong");
         } else if constexpr (std::is_same_v<T, GotoNode>) {
           to("flow:" + b.flow, b.ret.empty() ? "jump" : "call", true);
@@ -145,21 +145,17 @@ std::optional<std::string> graph(const FlowSet& flows, std::string_view flow_id,
       label += escape(text, format);
     }
     if (node.id == flow->start) label = "▶ " + label;
-    const std::string shape_open = node.kind == NodeKind::choice || node.kind == NodeKind::question
-                                       ? "{{"
-                                   : node.kind == NodeKind::end ? "(["
-                                                                : "[";
-    const std::string shape_close = node.kind == NodeKind::choice || node.kind == NodeKind::question
-                                        ? "}}"
-                                    : node.kind == NodeKind::end ? "])"
-                                                                 : "]";
+    // Nodes that wait for the person are hexagons (prompt != null).
+    const bool waits = node_kind(node.kind).prompt != nullptr;
+    const std::string shape_open = waits ? "{{" : node.kind == NodeKind::end ? "([" : "[";
+    const std::string shape_close = waits ? "}}" : node.kind == NodeKind::end ? "])" : "]";
     if (mermaid) {
       out += "  " + safe_id(node.id) + shape_open + "\"" + label + "\"" + shape_close + "\n";
     } else {
       out += "  \"" + escape(node.id, format) + "\" [label=\"" + label + "\"" +
-             (node.kind == NodeKind::choice || node.kind == NodeKind::question ? ", shape=hexagon"
-              : node.kind == NodeKind::end                                     ? ", shape=oval"
-                                                                               : "") +
+             (waits                        ? ", shape=hexagon"
+              : node.kind == NodeKind::end ? ", shape=oval"
+                                           : "") +
              "];\n";
     }
   }

@@ -127,7 +127,18 @@ std::string fingerprint(const FlowSet& flows) { return flows.fingerprint; }
 std::string choice_label(const FlowSet& flows, std::string_view token, std::string_view choice_id,
                          std::string_view lang) {
   const auto it = flows.prompts.find(token);
-  if (it == flows.prompts.end()) return {};
+  if (it == flows.prompts.end()) {
+    // The skip button of a question (rare: looked up node by node).
+    for (const auto& [id, flow] : flows.flows) {
+      for (const auto& node : flow.nodes) {
+        const auto* q = std::get_if<QuestionNode>(&node.body);
+        if (q != nullptr && !q->skip.empty() && q->token == token && choice_id == "skip") {
+          return render(flows, lang, q->skip);
+        }
+      }
+    }
+    return {};
+  }
   for (const auto& option : it->second->choices) {
     if (option.id == choice_id) return render(flows, lang, option.label);
   }

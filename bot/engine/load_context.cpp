@@ -160,9 +160,10 @@ Assignments read_assignments(Fields& f, Node& node) {
 }
 
 bool is_source_tag(std::string_view tag) {
-  return !tag.empty() && std::all_of(tag.begin(), tag.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
-  });
+  auto letter_or_digit = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
+  return !tag.empty() && letter_or_digit(tag.front()) &&
+         std::all_of(tag.begin(), tag.end(),
+                     [&](char c) { return letter_or_digit(c) || c == '-'; });
 }
 
 std::vector<std::string> read_source_tags(FileContext& ctx, const nlohmann::json& list,
@@ -176,7 +177,7 @@ std::vector<std::string> read_source_tags(FileContext& ctx, const nlohmann::json
     const std::string tag = list[i].is_string() ? list[i].get<std::string>() : std::string();
     if (!is_source_tag(tag)) {
       ctx.error(at, "source tag " + (list[i].is_string() ? in_quotes(tag) : list[i].dump()) +
-                        " must be capital letters, digits and - (e.g. \"POSTE\")");
+                        " must be capital letters, digits and - (e.g. \"POSTE\", \"AIDA-REC\")");
       continue;
     }
     if (std::find(tags.begin(), tags.end(), tag) != tags.end()) {

@@ -25,3 +25,30 @@ TEST(ChoiceLabel, NamesTheButtonOfAKnownPrompt) {
 
 }  // namespace
 }  // namespace ponte::engine
+
+namespace ponte::engine {
+namespace {
+
+TEST(ChoiceLabel, NamesTheSkipButtonOfAQuestion) {
+  auto report =
+      load_flow_set(std::string(PONTE_SOURCE_DIR) + "/tests/engine/data/flows_urgent/flows",
+                    std::string(PONTE_SOURCE_DIR) + "/tests/engine/data/flows_urgent/locales");
+  ASSERT_TRUE(report.ok());
+  InboundEvent name;
+  name.kind = EventKind::text;
+  name.text = "1";  // "Dati": the name question, skippable
+  ConversationState state;
+  state.flow = "menu";
+  state.node = "menu";
+  state.flow_version = 1;
+  state.waiting = true;
+  auto r = step(*report.flows, state, name, TimePoint{});
+  ASSERT_EQ(r.replies.size(), 1U);
+  const std::string token = r.replies[0].choice_token;
+  ASSERT_FALSE(token.empty());
+  EXPECT_EQ(choice_label(*report.flows, token, "skip", "en"), "Skip");
+  EXPECT_EQ(choice_label(*report.flows, token, "other", "en"), "");
+}
+
+}  // namespace
+}  // namespace ponte::engine

@@ -230,6 +230,10 @@ INSTANTIATE_TEST_SUITE_P(
             HELPER_HEAD "\"nodes\": [\n{\"id\": \"intro\", \"kind\": \"end\", \"text\": "
                         "\"helper.done\",\n \"sources\": [\"POSTE\", \"poste.it\"]}]}",
             "flows/helper.json:4", "source tag \"poste.it\" must be capital letters"},
+        Row{"sources_dashes", "flows/helper.json",
+            HELPER_HEAD "\"nodes\": [\n{\"id\": \"intro\", \"kind\": \"end\", \"text\": "
+                        "\"helper.done\",\n \"sources\": [\"---\"]}]}",
+            "flows/helper.json:4", "source tag \"---\" must be capital letters"},
         Row{"sources_unknown", "flows/helper.json",
             HELPER_HEAD "\"nodes\": [\n{\"id\": \"intro\", \"kind\": \"end\", \"text\": "
                         "\"helper.done\",\n \"sources\": [\"POSTA\"]}]}",
@@ -263,8 +267,8 @@ INSTANTIATE_TEST_SUITE_P(
             "flows/helper.json:3", "a services node needs flows/services.json"},
         Row{"services_node_category", "flows/services.json",
             "{\"spec\": 1, \"categories\": [], \"municipalities\": [], \"services\": []}",
-            "flows/helper.json:4", "category \"helth\" is not in",
-            Problem::Severity::error, "flows/helper.json",
+            "flows/helper.json:4", "category \"helth\" is not in", Problem::Severity::error,
+            "flows/helper.json",
             HELPER_HEAD
             "\"nodes\": [\n{\"id\": \"intro\", \"kind\": \"services\", \"text\": "
             "\"helper.intro\", \"found\": \"helper.intro\",\n \"categories\": [\"helth\"], "

@@ -6,6 +6,8 @@
 #include "bot/engine/authoring.hpp"
 #include "engine_test_support.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
@@ -107,6 +109,17 @@ TEST(Provenance, CategoryLabelsAreTextsCoverageCounts) {
             ar->missing.end());
 }
 
+TEST(Provenance, TheGraphShowsServicesAsAPromptAndSkippableAnswers) {
+  const auto set = load_set(test_data() / "flows_urgent");
+  ASSERT_TRUE(set);
+  const auto text = graph(*set, "menu", "it", GraphFormat::mermaid);
+  ASSERT_TRUE(text);
+  EXPECT_NE(text->find("  n_find{{\"find [services]<br/>In quale comune vivi?\"}}"),
+            std::string::npos)
+      << *text;
+  EXPECT_NE(text->find("n_ask_name -->|\"answer or skip\"| n_ask_age"), std::string::npos) << *text;
+}
+
 TEST(Provenance, TheSourcesOfTheHelpLineListEveryTagOfTheReference) {
   // flows/sources.json is the list content cites; a few tags of each shape
   // of the reference table (plain, a family "A / -B", two in one row).
@@ -124,6 +137,9 @@ TEST(Provenance, TheSourcesOfTheHelpLineListEveryTagOfTheReference) {
              "\"UNHCR-REC\", \"SII09\", \"PIEMQ\", \"VST\", \"YWTI\", \"ADNK25\"]");
   const LoadReport report = load_flow_set(root / "flows", root / "locales");
   EXPECT_TRUE(report.ok()) << ::testing::PrintToString(errors(report));
+  // Every row of the reference table, families ("A / -B") spelled out: 95 tags.
+  const auto sources = nlohmann::json::parse(read(dir / "sources.json"));
+  EXPECT_EQ(sources.at("sources").size(), 95U);
   fs::remove_all(root);
 }
 

@@ -69,6 +69,34 @@ class FlowsFeatures : public ::testing::Test {
 
 const std::string kSource = std::string(PONTE_SOURCE_DIR) + "/tests/fixtures/demo";
 const std::string kSearchSet = std::string(PONTE_SOURCE_DIR) + "/tests/engine/data/flows_search";
+const std::string kUrgentSet = std::string(PONTE_SOURCE_DIR) + "/tests/engine/data/flows_urgent";
+
+TEST_F(FlowsFeatures, AlertWordsInterruptAWaitingQuestionWithAnUrgentCase) {
+  use(kUrgentSet);
+  send("ciao");                  // the menu
+  const auto asked = send("1");  // "Dati": what is your name? (with a skip button)
+  ASSERT_EQ(asked.outbox.size(), 1U);
+  EXPECT_EQ(text_of(asked.outbox[0]), engine::render(*flows, "it", "menu.ask_name"));
+  EXPECT_TRUE(storage::list_cases(*db, std::nullopt, 10).value().empty());
+
+  // Not a name: someone in danger. The question is dropped at once.
+  const auto urgent = send("lui mi picchia tutte le sere");
+  ASSERT_TRUE(urgent.case_id);
+  EXPECT_EQ(urgent.queue_position, 1);
+  ASSERT_EQ(urgent.outbox.size(), 2U);
+  EXPECT_EQ(text_of(urgent.outbox[0]), engine::render(*flows, "it", "urgent.numbers"));
+  EXPECT_EQ(text_of(urgent.outbox[1]),
+            engine::render(*flows, "it", "urgent.queued", {{"position", std::int64_t{1}}}));
+  const auto cases = storage::list_cases(*db, storage::CaseStatus::queued, 10).value();
+  ASSERT_EQ(cases.size(), 1U);
+  EXPECT_EQ(cases[0].priority, 0);  // urgent: first in the operators' queue
+  EXPECT_EQ(cases[0].topic, "urgent");
+  EXPECT_EQ(cases[0].reason, "urgent words");
+  // Nothing was stored as the person's name.
+  const auto session = storage::load_session(*db, urgent.contact_id).value();
+  ASSERT_TRUE(session);
+  EXPECT_EQ(nlohmann::json::parse(session->state_json)["vars"].count("name"), 0U);
+}
 
 TEST_F(FlowsFeatures, EraseDeletesThePersonsDataAndKeepsOnlyACount) {
   use(kSource);

@@ -67,10 +67,18 @@ Next run(const Node& node, Run& run) {
 // directory says, one line each.
 OutboundMessage block(Run& run, const Service& s) {
   const FlowSet& flows = run.flows();
-  OutboundMessage m;
-  m.lang = run.lang_code();
-  m.rtl = flows.languages[run.lang()].rtl;
+  // The block reads in the language of its label (the rest is names and
+  // addresses as the directory writes them): a label that fell back to
+  // English is laid out left to right even for an Arabic reader.
+  std::size_t used = flows.default_lang;
   const std::string label = "services.category." + s.category;
+  if (const CatalogKey* entry = flows.key(label)) {
+    if (entry->resolved[run.lang()] >= 0)
+      used = static_cast<std::size_t>(entry->resolved[run.lang()]);
+  }
+  OutboundMessage m;
+  m.lang = flows.languages[used].code;
+  m.rtl = flows.languages[used].rtl;
   if (flows.key(label) != nullptr) m.text = run.text(label) + "\n";
   m.text += s.name;
   for (const auto& [mark, value] :
@@ -139,6 +147,11 @@ Resume resume(const Node& node, Run& run, const InboundEvent& event,
     return answer(run, body, named(dir, name), name);
   }
   if (normalized.empty() || is_exact_trigger(run.flows(), normalized)) return Resume::no_match;
+  if (const std::string* known = known_municipality(run);
+      known != nullptr && parse_number(normalized) == 1) {
+    const std::string name = *known;  // "1": the button, typed
+    return answer(run, body, named(dir, name), name);
+  }
   std::string typed = event.text;
   typed.erase(0, typed.find_first_not_of(" \t\r\n"));
   typed.erase(typed.find_last_not_of(" \t\r\n") + 1);

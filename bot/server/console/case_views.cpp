@@ -28,6 +28,10 @@ Json transcript_json(const std::vector<storage::MessageRow>& rows) {
               {"created_at", row.created_at}};
     if (msg) {
       m["text"] = msg->text;
+      // The bot's messages know their language and direction; the person's
+      // are shown with dir="auto" (their first strong letter decides).
+      if (!msg->lang.empty()) m["lang"] = msg->lang;
+      if (msg->rtl) m["rtl"] = true;
       Json choices = Json::array();
       for (const auto& c : msg->choices) choices.push_back(c.label);
       m["choices"] = std::move(choices);

@@ -247,8 +247,9 @@ function renderCase(scroll) {
   const log = el("ol", { id: "transcript" }, transcript.filter((m) => m.text || m.choices.length).map((m) =>
     el("li", { class: `msg msg-${m.direction} kind-${m.kind}`, dataset: { id: m.id } },
       el("div", { class: "who" }, m.direction === "in" ? t("person") : m.kind === "operator" ? t("operatorLabel") : m.kind === "reminder" ? t("reminder") : t("bot")),
-      el("div", { class: "text", dir: "auto" }, m.text),
-      m.choices.length ? el("div", { class: "choices" }, m.choices.join(" · ")) : null,
+      el("div", { class: "text", dir: m.rtl ? "rtl" : "auto", lang: m.lang }, m.text),
+      m.choices.length ? el("div", { class: "choices", dir: m.rtl ? "rtl" : "auto", lang: m.lang },
+        m.choices.flatMap((label, i) => [i ? " · " : "", el("bdi", {}, label)])) : null,
       el("div", { class: "meta" }, when(m.created_at), m.direction === "out" ? ` · ${messageStatus(m)}` : ""))));
   const actions = el("div", { class: "actions" });
   if (c.status === "queued") actions.append(el("button", { id: "claim", onclick: () => act("claim") }, t("claim")));
@@ -280,14 +281,14 @@ function renderCase(scroll) {
     refresh();
   } }, el("label", { for: "reply-text" }, t("reply")), replyText, el("button", { type: "submit", disabled: !mine }, t("send")));
   const fields = { ...variables.contact, ...variables.session };
-  const noteText = el("textarea", { id: "note-text", rows: 2, maxlength: 4000 });
+  const noteText = el("textarea", { id: "note-text", rows: 2, maxlength: 4000, dir: "auto" });
   const taskTitle = el("input", { id: "task-title", placeholder: t("taskTitle"), maxlength: 500 });
   const taskDue = el("input", { id: "task-due", type: "date" });
   const side = el("aside", { id: "case-side" },
     el("h3", {}, t("screeningFields")),
-    el("dl", { id: "fields" }, Object.entries(fields).map(([k, v]) => [el("dt", {}, k), el("dd", {}, String(v))])),
+    el("dl", { id: "fields" }, Object.entries(fields).map(([k, v]) => [el("dt", {}, k), el("dd", { dir: "auto" }, String(v))])),
     el("h3", {}, t("notes")),
-    el("ul", { id: "notes" }, notes.map((n) => el("li", {}, el("div", { class: "note-body" }, n.body),
+    el("ul", { id: "notes" }, notes.map((n) => el("li", {}, el("div", { class: "note-body", dir: "auto" }, n.body),
       el("div", { class: "meta" }, `${n.operator} · ${when(n.created_at)}`)))),
     el("form", { id: "note-form", onsubmit: async (e) => {
       e.preventDefault();
