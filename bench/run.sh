@@ -14,7 +14,7 @@
 #                                     waiting at a question; Ponte's RSS after
 #   bench/run.sh flood                64 connections of chats plus one sender
 #                                     posting 300 updates/s
-#   bench/run.sh idle                 5000 idle connections held open, plus
+#   bench/run.sh idle                 12000 idle connections held open, plus
 #                                     the chats at 64 connections
 # Extra arguments go to every ponte-loadgen run (e.g. --chats 2000,
 # --channels telegram, --dialogue FILE). Environment:
@@ -36,7 +36,7 @@ else
     cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPONTE_BUILD_TESTS=ON >/dev/null
   fi
 fi
-cmake --build "$build" --target ponte ponte-loadgen ponte-bare-server >/dev/null
+cmake --build "$build" -j2 --target ponte ponte-loadgen ponte-bare-server >/dev/null
 
 loadgen="$build/ponte-loadgen"
 free_port() { "$loadgen" --print-free-port; }
@@ -139,7 +139,8 @@ run() {
   echo
   echo "### $name"
   set +e
-  "$loadgen" --target "127.0.0.1:$server_port" "${secrets[@]}" \
+  # Defaults sized for this 2-core machine; arguments given to run.sh win.
+  "$loadgen" --target "127.0.0.1:$server_port" "${secrets[@]}" --chats 3000 --duration-s 60 \
     --first-update-id $((700000001 + run_id * 10000000)) \
     --first-chat-id $((100000001 + run_id * 10000000)) "$@" | tee "$out"
   local rc=${PIPESTATUS[0]}
@@ -212,7 +213,7 @@ case "$mode" in
     ;;
   idle)
     start_ponte
-    run "ponte idle" "$tmp/idle.txt" --connections 64 --idle-connections 5000 "$@"
+    run "ponte idle" "$tmp/idle.txt" --connections 64 --idle-connections 12000 "$@"
     echo "ponte open fds after: $(ls /proc/"$server_pid"/fd | wc -l)"
     stop_server ponte
     ;;

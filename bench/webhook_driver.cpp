@@ -51,6 +51,8 @@ struct Run {
   bool stop = false;
   bool sending_done = false;  // the chats are finished: flood and idle stop too
   int workers_left = 0;
+  Clock::time_point flood_next{};  // when the flood's next update is due
+  std::int64_t flood_message_id = 1;
   DriverResult result;
 };
 
@@ -205,8 +207,12 @@ net::awaitable<void> worker(Run& run) {
   stream.close();
 }
 
-// One Telegram chat posting `flood_per_s` updates a second, each as soon as
-// the previous was answered and its slot has come, until the chats finish.
+// One Telegram chat posting `flood_per_s` updates a second, as a script
+// would: over kFloodConnections connections at once, each taking the next
+// slot of the shared schedule as soon as its previous update was answered,
+// until the chats finish.
+constexpr int kFloodConnections = 32;
+
 net::awaitable<void> flooder(Run& run) {
   auto executor = co_await net::this_coro::executor;
   beast::tcp_stream stream(executor);
@@ -214,9 +220,7 @@ net::awaitable<void> flooder(Run& run) {
   net::steady_timer timer(executor);
   auto& f = run.result.flood;
   const auto interval = std::chrono::nanoseconds(1'000'000'000LL / run.config.flood_per_s);
-  auto next = Clock::now();
   bool connected = false;
-  std::int64_t message_id = 1;
   while (!run.stop && !run.sending_done && Clock::now() < run.deadline) {
     if (!connected) {
       stream.expires_after(run.config.request_timeout);
@@ -228,11 +232,12 @@ net::awaitable<void> flooder(Run& run) {
       }
       connected = true;
     }
-    timer.expires_at(next);
+    const auto slot = std::max(run.flood_next, Clock::now() - interval);
+    run.flood_next = slot + interval;
+    timer.expires_at(slot);
     co_await timer.async_wait(use_nothrow);
-    next += interval;
-    const auto body = body_for(run, Channel::telegram, run.config.flood_chat_id, message_id++,
-                               "help help help", 1);
+    const auto body = body_for(run, Channel::telegram, run.config.flood_chat_id,
+                               run.flood_message_id++, "help help help", 1);
     Attempt a = co_await post_update(stream, buffer, run, Channel::telegram, body, f.requests);
     if (a.status >= 200 && a.status < 300) {
       ++f.acknowledged;
@@ -321,7 +326,9 @@ DriverResult run_driver(const DriverConfig& config) {
       for (auto* stream : *open) stream->cancel();
     });
   }
-  if (config.flood_per_s > 0) net::co_spawn(ioc, flooder(run), on_crash);
+  if (config.flood_per_s > 0) {
+    for (int i = 0; i < kFloodConnections; ++i) net::co_spawn(ioc, flooder(run), on_crash);
+  }
   ioc.run();
   return std::move(run.result);
 }

@@ -34,7 +34,7 @@ struct DriverConfig {
   std::chrono::seconds request_timeout{10};  // per webhook request
   int max_retries = 3;                       // per update, after its first attempt
   // A flooding sender: one Telegram chat (flood_chat_id) posting this many
-  // text updates a second on its own connection while the chats run.
+  // text updates a second, over 32 connections of its own, while the chats run.
   int flood_per_s = 0;
   std::int64_t flood_chat_id = 0;
   // Connections opened before the chats start that never send anything.
