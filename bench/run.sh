@@ -202,7 +202,7 @@ case "$mode" in
       --duration-s 900 --drain-s 300 "$@"
     sessions=$(sqlite3 "$tmp/data/ponte.db" "select count(*) from sessions")
     echo "sessions in the database: $sessions"
-    echo "ponte RSS after: VmRSS $(kib VmRSS) KiB, VmHWM $(kib VmHWM) KiB, open fds $(ls /proc/"$server_pid"/fd | wc -l)"
+    echo "ponte RSS after: VmRSS $(kib VmRSS) KiB, VmHWM $(kib VmHWM) KiB, open fds $(find /proc/"$server_pid"/fd -mindepth 1 | wc -l)"
     stop_server ponte
     ;;
   flood)
@@ -214,7 +214,7 @@ case "$mode" in
   idle)
     start_ponte
     run "ponte idle" "$tmp/idle.txt" --connections 64 --idle-connections 12000 "$@"
-    echo "ponte open fds after: $(ls /proc/"$server_pid"/fd | wc -l)"
+    echo "ponte open fds after: $(find /proc/"$server_pid"/fd -mindepth 1 | wc -l)"
     stop_server ponte
     ;;
 esac
