@@ -21,6 +21,8 @@
 #   PONTE_BENCH_CONNECTIONS="16 64"   connection counts of compare
 #   PONTE_BENCH_BUILD_DIR=build       use that build directory as it is
 #   PONTE_BENCH_PERF=FILE             record Ponte with perf (call graphs) into FILE
+#   PONTE_BENCH_SYNCHRONOUS=normal    storage.synchronous for Ponte (default full)
+#   PONTE_BENCH_LOG_LEVEL=warn        Ponte's log_level (default info)
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -72,6 +74,8 @@ write_config() {
  "whatsapp": {"phone_number_id": "106540352242922", "access_token": "bench-wa-token",
               "app_secret": "bench-app-secret", "verify_token": "bench-verify",
               "api_base": "http://127.0.0.1:$wa_port"},
+ "log_level": "${PONTE_BENCH_LOG_LEVEL:-info}",
+ "storage": {"synchronous": "${PONTE_BENCH_SYNCHRONOUS:-full}"},
  "outbox": {"telegram_global_per_s": 1000000, "telegram_chat_per_min": 600000,
             "telegram_chat_burst": 100, "whatsapp_global_per_s": 1000000,
             "whatsapp_user_per_min": 600000, "whatsapp_user_burst": 100}}
