@@ -181,7 +181,10 @@ void check_values(const Config& c, Reader& r) {
       {"/outbox/telegram_chat_burst", c.outbox.telegram_chat_burst},
       {"/outbox/whatsapp_global_per_s", c.outbox.whatsapp_global_per_s},
       {"/outbox/whatsapp_user_per_min", c.outbox.whatsapp_user_per_min},
-      {"/outbox/whatsapp_user_burst", c.outbox.whatsapp_user_burst}};
+      {"/outbox/whatsapp_user_burst", c.outbox.whatsapp_user_burst},
+      {"/inbound/contact_per_min", c.inbound.contact_per_min},
+      {"/inbound/contact_burst", c.inbound.contact_burst},
+      {"/http/max_connections", c.http.max_connections}};
   for (const auto& [path, value] : rates) {
     if (value < 1) r.problem(path, "must be at least 1");
   }
@@ -274,7 +277,10 @@ Result<Config> parse_config(std::string_view json_text, const fs::path& base_dir
   std::vector<Key> http = {{"body_limit", &c.http.body_limit},
                            {"read_timeout_ms", &c.http.read_timeout_ms},
                            {"idle_timeout_ms", &c.http.idle_timeout_ms},
-                           {"write_timeout_ms", &c.http.write_timeout_ms}};
+                           {"write_timeout_ms", &c.http.write_timeout_ms},
+                           {"max_connections", &c.http.max_connections}};
+  std::vector<Key> inbound = {{"contact_per_min", &c.inbound.contact_per_min},
+                              {"contact_burst", &c.inbound.contact_burst}};
   std::vector<Key> outbox = {{"retry_base_ms", &c.outbox.retry_base_ms},
                              {"retry_max_ms", &c.outbox.retry_max_ms},
                              {"give_up_after_s", &c.outbox.give_up_after_s},
@@ -309,13 +315,10 @@ Result<Config> parse_config(std::string_view json_text, const fs::path& base_dir
                           {"admin_token", &c.admin_token},
                           {"webchat_embed_origins", &c.webchat_embed_origins}};
   const std::pair<std::string_view, const std::vector<Key>*> sections[] = {
-      {"telegram", &telegram},
-      {"whatsapp", &whatsapp},
-      {"http", &http},
-      {"outbox", &outbox},
-      {"storage", &storage},
-      {"flows", &flows},
-      {"office_hours", &office_hours}};
+      {"telegram", &telegram}, {"whatsapp", &whatsapp},
+      {"http", &http},         {"inbound", &inbound},
+      {"outbox", &outbox},     {"storage", &storage},
+      {"flows", &flows},       {"office_hours", &office_hours}};
   if (j.is_object()) {
     json flat = json::object();
     for (const auto& [key, value] : j.items()) {

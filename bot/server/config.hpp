@@ -46,6 +46,21 @@ struct HttpConfig {
   int read_timeout_ms = 10'000;              // a started request must arrive within this
   int idle_timeout_ms = 60'000;              // an idle keep-alive connection is closed after
   int write_timeout_ms = 10'000;
+  // Open connections at most (a webhook platform opens tens; thousands of
+  // idle ones are an attack or a leak). Past it a new connection gets 503
+  // and is closed. Lowered at start to what RLIMIT_NOFILE allows.
+  int max_connections = 10'000;
+};
+
+// Per-person inbound limit, a token bucket per contact (channel and chat).
+// A person typing several short messages in a row stays well inside it; a
+// script posting hundreds a second does not. Messages over it are
+// acknowledged and kept in the transcript (operators see them) but get no
+// bot turn: the flood costs one insert each, never a dialogue step or a
+// reply, and other people's turns are not slowed.
+struct InboundConfig {
+  int contact_per_min = 60;  // sustained messages per person
+  int contact_burst = 20;    // messages that may arrive at once
 };
 
 struct OutboxConfig {
@@ -112,6 +127,7 @@ struct Config {
   TelegramConfig telegram;
   WhatsAppConfig whatsapp;
   HttpConfig http;
+  InboundConfig inbound;
   OutboxConfig outbox;
   StorageConfig storage;
   FlowsConfig flows;

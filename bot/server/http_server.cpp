@@ -40,6 +40,29 @@ net::awaitable<void> linger(beast::tcp_stream& stream) {
   }
 }
 
+// Past the connection cap: a canned answer written without waiting (the
+// socket's buffer is empty, so it fits), then the socket is closed. Costs
+// no coroutine, no buffer, no descriptor kept.
+template <typename Socket>
+void refuse(Socket& socket) {
+  static constexpr std::string_view kBody = "{\"error\":\"too many connections\"}";
+  static const std::string kResponse =
+      "HTTP/1.1 503 Service Unavailable\r\nServer: ponte\r\nContent-Type: application/json\r\n"
+      "Retry-After: 5\r\nConnection: close\r\nContent-Length: " +
+      std::to_string(kBody.size()) + "\r\n\r\n" + std::string(kBody);
+  boost::system::error_code ec;
+  socket.non_blocking(true, ec);
+  socket.send(net::buffer(kResponse), 0, ec);
+  // Drop what the client already sent, so closing does not reset the
+  // connection before it reads the answer.
+  std::array<char, 4096> sink;
+  for (int i = 0; i < 16 && !ec; ++i) {
+    if (socket.receive(net::buffer(sink), 0, ec) == 0) break;
+  }
+  socket.shutdown(tcp::socket::shutdown_both, ec);
+  socket.close(ec);
+}
+
 }  // namespace
 
 struct HttpServer::Connection {
@@ -50,6 +73,9 @@ struct HttpServer::Connection {
   // Both touched only on the connection's strand.
   bool busy = false;
   bool closing = false;
+  // When it began waiting for a request (steady clock, ns); 0 while a
+  // request is in hand. Read by the accept loop to pick whom to evict.
+  std::atomic<std::int64_t> idle_since{0};
 };
 
 Response make_response(const Request& req, http::status status, std::string body,
@@ -101,7 +127,11 @@ std::optional<std::string> query_param(std::string_view query, std::string_view 
 }
 
 HttpServer::HttpServer(net::io_context& ioc, const HttpConfig& config, Handler handler)
-    : ioc_(ioc), config_(config), handler_(std::move(handler)), acceptor_(net::make_strand(ioc)) {
+    : ioc_(ioc),
+      config_(config),
+      handler_(std::move(handler)),
+      acceptor_(net::make_strand(ioc)),
+      max_connections_(static_cast<std::size_t>(std::max(1, config.max_connections))) {
   std::random_device rd;
   char buf[8];
   std::snprintf(buf, sizeof buf, "%04x", rd() & 0xffff);
@@ -153,6 +183,38 @@ void HttpServer::begin_shutdown() {
   }
 }
 
+// At the cap, the connection that has waited longest for a request makes
+// room (like a web server reusing idle keep-alive slots): connections that
+// send nothing cannot lock the platforms' webhooks out. Only when every
+// connection has a request in hand is the newcomer refused.
+bool HttpServer::evict_idlest() {
+  std::shared_ptr<Connection> idlest;
+  std::int64_t oldest = 0;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, weak] : connections_) {
+      auto conn = weak.lock();
+      if (!conn) continue;
+      const auto since = conn->idle_since.load();
+      if (since != 0 && (idlest == nullptr || since < oldest)) {
+        idlest = std::move(conn);
+        oldest = since;
+      }
+    }
+  }
+  if (!idlest) return false;
+  idlest->idle_since = 0;  // not picked twice
+  net::post(idlest->stream.get_executor(), [idlest] {
+    idlest->closing = true;
+    if (!idlest->busy) {
+      boost::system::error_code ec;
+      idlest->stream.socket().cancel(ec);
+    }
+  });
+  ++evicted_;
+  return true;
+}
+
 std::size_t HttpServer::live_connections() const {
   std::lock_guard lock(mutex_);
   std::size_t n = 0;
@@ -169,6 +231,22 @@ net::awaitable<void> HttpServer::accept_loop() {
       // Out of file descriptors: back off briefly instead of spinning.
       net::steady_timer pause(acceptor_.get_executor(), std::chrono::milliseconds(50));
       co_await pause.async_wait(use_nothrow);
+      continue;
+    }
+    std::size_t open = 0;
+    {
+      std::lock_guard lock(mutex_);
+      open = connections_.size();
+    }
+    if (open >= max_connections_ && !evict_idlest()) {
+      const auto refused = refused_.fetch_add(1) + 1;
+      const auto now = std::chrono::steady_clock::now();
+      if (now - refused_logged_ >= std::chrono::seconds(1)) {  // not one line per attempt
+        refused_logged_ = now;
+        log::warn("http.connection_refused",
+                  {{"open", open}, {"max", max_connections_.load()}, {"refused_total", refused}});
+      }
+      refuse(socket);
       continue;
     }
     const auto id = next_id_.fetch_add(1);
@@ -196,6 +274,7 @@ net::awaitable<void> HttpServer::serve(std::shared_ptr<Connection> conn) {
     parser.header_limit(kHeaderLimit);
     parser.body_limit(config_.body_limit);
     conn->busy = false;
+    conn->idle_since = std::chrono::steady_clock::now().time_since_epoch().count();
     conn->stream.expires_after(std::chrono::milliseconds(config_.idle_timeout_ms));
     auto [hec, hn] = co_await http::async_read_header(conn->stream, buffer, parser, use_nothrow);
     // Beast checks Content-Length against the limit while reading the header.
@@ -213,6 +292,7 @@ net::awaitable<void> HttpServer::serve(std::shared_ptr<Connection> conn) {
       break;
     }
     conn->busy = true;
+    conn->idle_since = 0;
     boost::system::error_code bec;
     if (!too_large) {
       if (auto it = parser.get().find(http::field::expect);

@@ -15,6 +15,7 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -64,6 +65,14 @@ class HttpServer {
   // and mark busy ones to close after their response.
   void begin_shutdown();
   std::size_t live_connections() const;
+  // Open connections at most (HttpConfig::max_connections, lowered by
+  // serve() to what the descriptor limit allows). Past it the connection
+  // idle the longest is closed to make room; when none is idle the new one
+  // is answered 503 and closed at once.
+  void set_max_connections(std::size_t n) { max_connections_ = n; }
+  std::size_t max_connections() const { return max_connections_; }
+  std::uint64_t refused_connections() const { return refused_.load(); }
+  std::uint64_t evicted_connections() const { return evicted_.load(); }
   bool shutting_down() const { return shutting_down_; }
 
  private:
@@ -71,6 +80,7 @@ class HttpServer {
   boost::asio::awaitable<void> accept_loop();
   boost::asio::awaitable<void> serve(std::shared_ptr<Connection> conn);
   boost::asio::awaitable<bool> handle_one(Connection& conn, Request& req);
+  bool evict_idlest();
 
   boost::asio::io_context& ioc_;
   const HttpConfig& config_;
@@ -79,6 +89,10 @@ class HttpServer {
   std::atomic<bool> shutting_down_{false};
   std::atomic<std::uint64_t> next_id_{1};
   std::string id_prefix_;
+  std::atomic<std::size_t> max_connections_;
+  std::atomic<std::uint64_t> refused_{0};
+  std::atomic<std::uint64_t> evicted_{0};
+  std::chrono::steady_clock::time_point refused_logged_{};  // accept strand only
   mutable std::mutex mutex_;
   std::unordered_map<std::uint64_t, std::weak_ptr<Connection>> connections_;
 };

@@ -10,19 +10,38 @@ namespace ponte::server {
 
 namespace net = boost::asio;
 
+RateLimiter::Limits inbound_limits(const InboundConfig& config) {
+  RateLimiter::Limits limits;
+  // Only the per-person buckets matter: the global one never runs dry.
+  limits.global_per_s = 1e12;
+  limits.global_burst = 1e12;
+  limits.recipient_per_s = config.contact_per_min / 60.0;
+  limits.recipient_burst = config.contact_burst;
+  return limits;
+}
+
 net::awaitable<Result<TurnOutcome>> process_event(Services& svc, InboundEvent event) {
   auto flows = svc.flows.get();
   auto outcome = std::make_shared<TurnOutcome>();
-  auto ev = std::make_shared<const InboundEvent>(std::move(event));
-  const auto now = svc.clock.now();
   TurnOptions options;
   options.whatsapp = &svc.config.whatsapp;
+  if (event.kind != EventKind::blocked && event.kind != EventKind::unblocked) {
+    const auto key = std::string(to_string(event.channel)) + ":" + event.chat;
+    options.throttled = svc.inbound.acquire(key, std::chrono::steady_clock::now()).count() > 0;
+  }
+  auto ev = std::make_shared<const InboundEvent>(std::move(event));
+  const auto now = svc.clock.now();
   storage::Writer::Unit unit = [flows, ev, outcome, now, options](storage::Database& db) {
     *outcome = TurnOutcome{};  // a unit rolled back and retried starts clean
     return run_turn(db, *flows, *ev, now, options, *outcome);
   };
   auto committed = co_await async_commit(svc.writer, std::move(unit), net::use_awaitable);
   if (!committed) co_return committed.error();
+  if (outcome->throttled) {
+    log::warn("webhook.throttled", {{"chan", to_string(ev->channel)},
+                                    {"contact", outcome->contact_id},
+                                    {"event", ev->external_id}});
+  }
   if (!outcome->duplicate) {
     for (const auto& note : outcome->notes) {
       log::warn("engine.note",

@@ -7,12 +7,16 @@ namespace ponte::server {
 namespace {
 // Past this many tracked recipients, buckets that are full again (their
 // recipient idle for burst/rate seconds) are dropped: a full bucket and a
-// missing one mean the same.
+// missing one mean the same. The next sweep waits until the map has doubled
+// again, so with thousands of busy recipients a sweep is not paid on every
+// call (amortised O(1)); the map stays within twice the busy recipients.
 constexpr std::size_t kForgetAbove = 4096;
 // Rates like 10/60 per second do not add up exactly in binary: a bucket
 // this close to a whole token has it.
 constexpr double kEpsilon = 1e-9;
 }  // namespace
+
+RateLimiter::RateLimiter(Limits limits) : limits_(limits), forget_above_(kForgetAbove) {}
 
 void RateLimiter::refill(Bucket& b, double rate, double burst, Clock::time_point now) {
   if (now > b.at) {
@@ -46,7 +50,10 @@ std::chrono::milliseconds RateLimiter::acquire(const std::string& recipient, Clo
   refill(global_, limits_.global_per_s, limits_.global_burst, now);
   Bucket* own = nullptr;
   if (per_recipient) {
-    if (recipients_.size() > kForgetAbove) forget_full(now);
+    if (recipients_.size() > forget_above_) {
+      forget_full(now);
+      forget_above_ = std::max(kForgetAbove, 2 * recipients_.size());
+    }
     auto [it, inserted] = recipients_.try_emplace(recipient, Bucket{limits_.recipient_burst, now});
     own = &it->second;
     refill(*own, limits_.recipient_per_s, limits_.recipient_burst, now);

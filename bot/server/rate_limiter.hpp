@@ -23,7 +23,7 @@ class RateLimiter {
     double recipient_burst = 3;  // messages to one recipient that may go at once
   };
 
-  explicit RateLimiter(Limits limits) : limits_(limits) {}
+  explicit RateLimiter(Limits limits);
 
   // Zero: a token was taken from both buckets, send now. Otherwise the
   // wait until both have one (nothing taken; ask again then).
@@ -48,6 +48,7 @@ class RateLimiter {
   mutable std::mutex mutex_;
   bool started_ = false;
   Bucket global_;
+  std::size_t forget_above_;  // sweep full buckets when the map grows past this
   std::unordered_map<std::string, Bucket> recipients_;
 };
 

@@ -7,6 +7,7 @@
 #include "bot/server/flows_holder.hpp"
 #include "bot/server/http_client.hpp"
 #include "bot/server/outbox_sender.hpp"
+#include "bot/server/rate_limiter.hpp"
 #include "bot/server/turn.hpp"
 #include "bot/server/webchat_hub.hpp"
 #include "storage/writer.hpp"
@@ -26,8 +27,12 @@ struct Services {
   WebchatHub& hub;
   const Clock& clock;
   std::atomic<bool>& stopping;
-  HttpClient& http;  // platform APIs (fetching files for operators)
+  HttpClient& http;      // platform APIs (fetching files for operators)
+  RateLimiter& inbound;  // per-person inbound limit (InboundConfig); global part unused
 };
+
+// The inbound limiter for `config`: a token bucket per contact.
+RateLimiter::Limits inbound_limits(const InboundConfig& config);
 
 // Commits the turn for `event` (webhooks answer 2xx only after this
 // returns a value), then hands new outbox rows to the sender and wakes the

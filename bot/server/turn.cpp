@@ -163,7 +163,7 @@ Result<void> run_turn(storage::Database& db, const engine::FlowSet& flows, const
     // They wrote again, so they can be reached again (e.g. unblocked the bot).
     if (auto r = storage::set_contact_unreachable(db, contact->id, false); !r) return r.error();
   }
-  if (!ev.callback_id.empty()) {
+  if (!ev.callback_id.empty() && !options.throttled) {
     if (auto r = queue_ack(db, ev, contact->id, now_ms, options, out); !r) return r.error();
   }
 
@@ -176,6 +176,10 @@ Result<void> run_turn(storage::Database& db, const engine::FlowSet& flows, const
   in.status = storage::MessageStatus::received;
   in.created_at = now_ms;
   if (auto r = storage::add_message(db, in); !r) return r.error();
+  if (options.throttled) {
+    out.throttled = true;
+    return {};
+  }
 
   auto session = storage::load_session(db, contact->id);
   if (!session) return session.error();

@@ -28,8 +28,9 @@ struct TurnOutcome {
   std::optional<std::int64_t> case_id;  // a handoff opened (or joined) a case
   std::int64_t queue_position = 0;
   std::size_t replies = 0;
-  bool blocked = false;  // the person blocked the bot: queued sends are dropped
-  bool erased = false;   // the person's data was erased: queued sends are dropped
+  bool blocked = false;    // the person blocked the bot: queued sends are dropped
+  bool erased = false;     // the person's data was erased: queued sends are dropped
+  bool throttled = false;  // over the inbound limit: stored, no turn
 };
 
 struct TurnOptions {
@@ -37,6 +38,10 @@ struct TurnOptions {
   std::chrono::seconds ack_lifetime{120};
   // WhatsApp's window templates (queue_outbound); null: none configured.
   const WhatsAppConfig* whatsapp = nullptr;
+  // Over the person's inbound limit (InboundConfig): the message is stored
+  // (dedupe key, contact, transcript) but the bot takes no turn and sends
+  // nothing, not even a button acknowledgement or read receipt.
+  bool throttled = false;
 };
 
 Result<void> run_turn(storage::Database& db, const engine::FlowSet& flows, const InboundEvent& ev,

@@ -49,6 +49,25 @@ TEST(Config, UnknownKeysAndWrongTypesNameTheirPath) {
   EXPECT_NE(m.find("/colour: unknown key"), std::string::npos) << m;
 }
 
+TEST(Config, LoadLimitsAreReadAndMustBePositive) {
+  auto c = parse_config(
+      R"({"http": {"max_connections": 500}, "inbound": {"contact_per_min": 30, "contact_burst": 8}})",
+      "/", env_of({}));
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->http.max_connections, 500);
+  EXPECT_EQ(c->inbound.contact_per_min, 30);
+  EXPECT_EQ(c->inbound.contact_burst, 8);
+  auto bad = parse_config(R"({"http": {"max_connections": 0}, "inbound": {"contact_burst": 0}})",
+                          "/", env_of({}));
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("/http/max_connections: must be at least 1"),
+            std::string::npos)
+      << bad.error().message;
+  EXPECT_NE(bad.error().message.find("/inbound/contact_burst: must be at least 1"),
+            std::string::npos)
+      << bad.error().message;
+}
+
 TEST(Config, SyntaxErrorsAreRefused) {
   auto c = parse_config("{\"listen\": ", "/", env_of({}));
   ASSERT_FALSE(c);

@@ -1,6 +1,7 @@
 // Token buckets with a time passed in: what is checked is how many sends
 // each moment allows, never how long anything took.
 #include "bot/server/rate_limiter.hpp"
+#include "bot/server/services.hpp"
 
 #include <gtest/gtest.h>
 
@@ -69,6 +70,31 @@ TEST(RateLimiter, WhatsAppPairRateIsTenAMinute) {
   EXPECT_EQ(sends_now(limiter, "+39333", t0, 10), 5);
   EXPECT_EQ(sends_now(limiter, "+39333", t0 + 5s, 1), 0);
   EXPECT_EQ(sends_now(limiter, "+39333", t0 + 6s, 1), 1);
+}
+
+TEST(RateLimiter, InboundLimitLetsABurstThroughThenOneASecondPerPerson) {
+  RateLimiter limiter(inbound_limits(InboundConfig{60, 20}));
+  const auto t0 = Clock::time_point{} + 1h;
+  // A flood of 500 at once: the burst gets a turn, the rest do not...
+  EXPECT_EQ(sends_now(limiter, "telegram:1", t0, 500), 20);
+  // ...and nobody else is held back by it: the global bucket never runs dry.
+  for (int person = 2; person < 200; ++person) {
+    EXPECT_EQ(sends_now(limiter, "telegram:" + std::to_string(person), t0, 3), 3);
+  }
+  EXPECT_EQ(sends_now(limiter, "telegram:1", t0 + 1s, 10), 1);
+}
+
+TEST(RateLimiter, ManyBusyRecipientsStayBoundedAndAreForgottenLater) {
+  RateLimiter limiter(inbound_limits(InboundConfig{60, 20}));
+  auto t = Clock::time_point{} + 1h;
+  // 10,000 recipients all busy at once: none may be forgotten yet.
+  for (int i = 0; i < 10'000; ++i) limiter.acquire(std::to_string(i), t);
+  EXPECT_EQ(limiter.tracked_recipients(), 10'000u);
+  // A minute later they are all idle; new ones arriving make the old go.
+  t += 60s;
+  for (int i = 0; i < 20'000; ++i) limiter.acquire("new" + std::to_string(i), t);
+  EXPECT_LE(limiter.tracked_recipients(), 2u * 20'000);
+  EXPECT_GE(limiter.tracked_recipients(), 20'000u);
 }
 
 TEST(RateLimiter, IdleRecipientsAreForgotten) {

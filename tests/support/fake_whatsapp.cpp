@@ -41,10 +41,11 @@ std::string WhatsAppCall::text() const {
   return {};
 }
 
-FakeWhatsApp::FakeWhatsApp(std::string phone_number_id, std::string access_token)
+FakeWhatsApp::FakeWhatsApp(std::string phone_number_id, std::string access_token,
+                           std::uint16_t port)
     : phone_number_id_(std::move(phone_number_id)), access_token_(std::move(access_token)) {
   server_ = std::make_unique<LocalServer>(
-      [this](ServerRequest request) { return handle(std::move(request)); }, 0, 2);
+      [this](ServerRequest request) { return handle(std::move(request)); }, port, 2);
 }
 
 FakeWhatsApp::~FakeWhatsApp() { server_.reset(); }
@@ -160,6 +161,14 @@ ServerResponse FakeWhatsApp::media(const ServerRequest& request, WhatsAppCall ca
 std::vector<WhatsAppCall> FakeWhatsApp::calls() const {
   std::lock_guard lock(mutex_);
   return calls_;
+}
+
+std::size_t FakeWhatsApp::count_messages_if(
+    const std::function<bool(const WhatsAppCall&)>& pred) const {
+  std::lock_guard lock(mutex_);
+  std::size_t n = 0;
+  for (const auto& c : calls_) n += c.status == 200 && c.type() != "read" && pred(c);
+  return n;
 }
 
 std::vector<WhatsAppCall> FakeWhatsApp::messages_to(const std::string& to) const {

@@ -37,11 +37,13 @@ struct WhatsAppCall {
 
 class FakeWhatsApp {
  public:
-  FakeWhatsApp(std::string phone_number_id, std::string access_token);
+  // Listens on 127.0.0.1:port (0 = any free port).
+  FakeWhatsApp(std::string phone_number_id, std::string access_token, std::uint16_t port = 0);
   ~FakeWhatsApp();
   FakeWhatsApp(const FakeWhatsApp&) = delete;
   FakeWhatsApp& operator=(const FakeWhatsApp&) = delete;
 
+  std::uint16_t port() const { return server_->port(); }
   std::string base_url() const;  // the api_base for Ponte's config (no version segment)
 
   // The next n message calls (read receipts are not counted) get this HTTP
@@ -57,6 +59,8 @@ class FakeWhatsApp {
   std::vector<WhatsAppCall> calls() const;
   // Accepted (200) calls that were messages (not read receipts), in order.
   std::vector<WhatsAppCall> messages_to(const std::string& to) const;
+  // Accepted (200) message calls (not read receipts) for which `pred` holds.
+  std::size_t count_messages_if(const std::function<bool(const WhatsAppCall&)>& pred) const;
   // wamids marked as read (accepted calls only).
   std::vector<std::string> reads() const;
   bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout) const;

@@ -2,6 +2,7 @@
 
 #include "bot/server/http_status.hpp"
 
+#include "bot/channels/json_body.hpp"
 #include "bot/core/log.hpp"
 #include "bot/server/console/password.hpp"
 
@@ -105,11 +106,11 @@ Result<Json> json_body(const Request& req) {
     return fail(Errc::parse, "send the body as application/json");
   }
   if (req.body().size() > kMaxJsonBody) return fail(Errc::too_large, "body too large");
-  auto body = Json::parse(req.body(), nullptr, false);
-  if (body.is_discarded() || !body.is_object()) {
-    return fail(Errc::parse, "the body must be a JSON object");
-  }
-  return Result<Json>(boost::system::in_place_value, std::move(body));
+  // Depth-checked before anything is built, like every untrusted body.
+  auto body = channels::parse_json_body(req.body());
+  if (!body) return body.error();
+  if (!body->is_object()) return fail(Errc::parse, "the body must be a JSON object");
+  return Result<Json>(boost::system::in_place_value, std::move(*body));
 }
 
 Result<std::string> string_member(const Json& body, std::string_view name, std::size_t max_bytes,
