@@ -85,6 +85,9 @@ struct HandoffNode {
   std::string text;     // confirmation key, rendered by the server with {position}
   std::string summary;  // catalog key for the case summary; empty = automatic
   std::string next;
+  // false: the flow itself already gave the emergency numbers, so the
+  // server's urgent notice (system.emergency) would only repeat them.
+  bool emergency_numbers = true;
 };
 struct EndNode {
   std::string text;  // may be empty

@@ -44,6 +44,8 @@ class Run {
   void effect(Effect e);
   void note(std::string code, std::string message);
   std::size_t reply_count() const { return out_.replies.size(); }
+  // Nothing said and nothing done (no handoff, no effect) in this step yet.
+  bool silent() const { return out_.replies.empty() && out_.effects.empty(); }
 
   // Moves to a node of the current flow (checked by step() before running).
   void move_to(std::string_view node_id);

@@ -30,6 +30,7 @@ struct Handoff {
   std::string text_key;  // confirmation message key; may be empty (no message)
   std::string lang;      // language to render the confirmation in
   std::size_t reply_index = 0;
+  bool emergency_numbers = true;  // the server adds system.emergency to an urgent case
 };
 
 // The person confirmed "erase": the server deletes their transcript,

@@ -60,7 +60,9 @@ net::awaitable<Result<TurnOutcome>> process_event(Services& svc, InboundEvent ev
   if (!outcome->duplicate && outcome->case_id) {
     // Urgent numbers and office hours: after this turn's replies, off the webhook's path.
     auto ex = co_await net::this_coro::executor;
-    net::co_spawn(ex, console::after_handoff(svc, outcome->contact_id, *outcome->case_id),
+    net::co_spawn(ex,
+                  console::after_handoff(svc, outcome->contact_id, *outcome->case_id,
+                                         outcome->emergency_numbers),
                   log::IfThrown{"handoff.notice_crashed"});
   }
   co_return std::move(*outcome);

@@ -48,6 +48,7 @@ Result<void> apply_handoffs(storage::Database& db, const engine::FlowSet& flows,
     auto position = storage::queue_position(db, opened->id);
     if (!position) return position.error();
     out.case_id = opened->id;
+    out.emergency_numbers = h->emergency_numbers;
     out.queue_position = *position;
     if (h->text_key.empty()) continue;
     OutboundMessage confirm;

@@ -26,6 +26,7 @@ struct TurnOutcome {
   std::vector<storage::OutboxRow> outbox;  // committed rows, ready to send
   std::vector<engine::Note> notes;
   std::optional<std::int64_t> case_id;  // a handoff opened (or joined) a case
+  bool emergency_numbers = true;        // false: the flow already gave them
   std::int64_t queue_position = 0;
   std::size_t replies = 0;
   bool blocked = false;    // the person blocked the bot: queued sends are dropped

@@ -31,6 +31,16 @@ before(async () => {
       { id: "done", kind: "end" },
     ],
   }));
+  // An urgent flow that gives the numbers itself: the server must not repeat them.
+  writeFileSync(join(flowsDir, "danger_given.json"), JSON.stringify({
+    spec: 1, id: "danger_given", version: 1, start: "alert",
+    triggers: { en: ["unsafe"] },
+    nodes: [
+      { id: "alert", kind: "handoff", topic: "trafficking", priority: "urgent", reason: "unsafe keyword",
+        text: "operator.queued", emergency_numbers: false, next: "done" },
+      { id: "done", kind: "end" },
+    ],
+  }));
   const allDay = "00:00-24:00";
   telegram = await startFakeTelegram();
   ponte = await startPonte({ telegram, config: { flows_dir: flowsDir, office_hours: {
@@ -92,6 +102,17 @@ test("outside office hours the person is told when operators are back; urgent ca
     { what: "an urgent alert" });
   assert.match(await page.locator("#alert").innerText(), /urgent/i);
   await context.close();
+});
+
+test("an urgent flow that gave the numbers itself does not get them again from the server", async () => {
+  const chat = 8104;
+  await sayAndWait(chat, "hello");
+  await sayAndWait(chat, "English");
+  await sayAndWait(chat, "unsafe");
+  // The after-hours notice is queued after the emergency numbers, in the same unit.
+  await waitFor(() => textsTo(chat).some((t) => /not available now: they are back .+ kept/.test(t)),
+    { what: "the after-hours notice" });
+  assert.ok(!textsTo(chat).some((t) => t.includes("call 112")), "the numbers are not repeated");
 });
 
 test("a person asks to be called back; the request joins the operators' list", async () => {

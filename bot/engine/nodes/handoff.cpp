@@ -9,6 +9,9 @@
 //   {"id": "queued", "kind": "handoff", "topic": "general", "priority": "normal",
 //    "reason": "asked for an operator", "summary": "operator.summary",
 //    "text": "operator.queued", "next": "done"}
+// An urgent case also gets the server's emergency numbers (system.emergency)
+// at once, unless the node says "emergency_numbers": false because its flow
+// has just given them.
 #include "bot/engine/nodes/node_kind.hpp"
 
 #include <algorithm>
@@ -36,6 +39,7 @@ void parse(Fields& f, Node& node) {
   body.text = read_text(f, "text", Need::optional, node);
   body.summary = read_text(f, "summary", Need::optional, node);
   body.next = read_next(f, "next", Need::required, node);
+  body.emergency_numbers = f.boolean("emergency_numbers", Need::optional).value_or(true);
   node.body = std::move(body);
 }
 
@@ -93,6 +97,7 @@ Next run(const Node& node, Run& run) {
   effect.text_key = body.text;
   effect.lang = run.lang_code();
   effect.reply_index = run.reply_count();
+  effect.emergency_numbers = body.emergency_numbers;
   run.handoff(std::move(effect));
   run.move_to(body.next);
   return Next::go;

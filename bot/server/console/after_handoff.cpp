@@ -39,7 +39,8 @@ std::optional<storage::Callback> callback_of(storage::Database& db, const storag
 
 }  // namespace
 
-net::awaitable<void> after_handoff(Services& svc, ContactId contact_id, std::int64_t case_id) {
+net::awaitable<void> after_handoff(Services& svc, ContactId contact_id, std::int64_t case_id,
+                                   bool emergency_numbers) {
   const auto now = now_ms(svc);
   auto flows = svc.flows.get();
   std::optional<storage::Contact> contact;
@@ -61,7 +62,7 @@ net::awaitable<void> after_handoff(Services& svc, ContactId contact_id, std::int
       if (const auto* info = engine::language_info(*flows, lang)) m.rtl = info->rtl;
       if (!m.text.empty()) messages.push_back(std::move(m));
     };
-    if ((*c)->row.priority == 0) say("system.emergency", {});
+    if ((*c)->row.priority == 0 && emergency_numbers) say("system.emergency", {});
     callback = callback_of(**reader, **c, now);
     auto hours = parse_office_hours(svc.config.office_hours);
     if (hours && !is_open(*hours, now)) {

@@ -51,7 +51,9 @@ net::awaitable<Reply> handle_stats(Services& svc, RequestContext& ctx, std::stri
 
 // After a turn's handoff opened or joined `case_id`: the emergency numbers
 // for an urgent case, the return of operators outside office hours.
-net::awaitable<void> after_handoff(Services& svc, ContactId contact_id, std::int64_t case_id);
+// emergency_numbers false: the flow already gave them (handoff key).
+net::awaitable<void> after_handoff(Services& svc, ContactId contact_id, std::int64_t case_id,
+                                   bool emergency_numbers = true);
 
 // GET /api/callbacks; POST /api/callbacks/{id}/done or /cancel (`state`
 // "done" or "cancelled").
