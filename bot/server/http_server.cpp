@@ -52,6 +52,19 @@ struct HttpServer::Connection {
   bool closing = false;
 };
 
+RequestContext make_context(const Request& request, std::string id, std::string remote) {
+  const std::string_view target = request.target();
+  const auto q = target.find('?');
+  return RequestContext{
+      request, std::move(id), std::move(remote), std::string(target.substr(0, q)),
+      q == std::string_view::npos ? std::string() : std::string(target.substr(q + 1))};
+}
+
+void apply_limits(RequestParser& parser, const HttpConfig& config) {
+  parser.header_limit(kHeaderLimit);
+  parser.body_limit(config.body_limit);
+}
+
 Response make_response(const Request& req, http::status status, std::string body,
                        std::string_view content_type) {
   Response res{status, req.version()};
@@ -192,9 +205,8 @@ net::awaitable<void> HttpServer::serve(std::shared_ptr<Connection> conn) {
   beast::flat_buffer buffer;
   for (;;) {
     if (conn->closing || shutting_down_) break;
-    http::request_parser<http::string_body> parser;
-    parser.header_limit(kHeaderLimit);
-    parser.body_limit(config_.body_limit);
+    RequestParser parser;
+    apply_limits(parser, config_);
     conn->busy = false;
     conn->stream.expires_after(std::chrono::milliseconds(config_.idle_timeout_ms));
     auto [hec, hn] = co_await http::async_read_header(conn->stream, buffer, parser, use_nothrow);
@@ -257,11 +269,7 @@ net::awaitable<bool> HttpServer::handle_one(Connection& conn, Request& req) {
   char idbuf[32];
   std::snprintf(idbuf, sizeof idbuf, "%s-%llx", id_prefix_.c_str(),
                 static_cast<unsigned long long>(next_id_.fetch_add(1)));
-  const std::string_view target = req.target();
-  const auto q = target.find('?');
-  RequestContext ctx{
-      req, idbuf, conn.remote, std::string(target.substr(0, q)),
-      q == std::string_view::npos ? std::string() : std::string(target.substr(q + 1))};
+  RequestContext ctx = make_context(req, idbuf, conn.remote);
   const auto started = std::chrono::steady_clock::now();
   Reply reply;
   try {
