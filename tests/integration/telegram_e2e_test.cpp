@@ -81,8 +81,9 @@ TEST_F(TelegramE2E, DemoDialogueInArabicEndsInTheQueue) {
   ASSERT_TRUE(ponte.telegram().wait_until([&] { return !ponte.last_keyboard(chat).empty(); }, 5s));
   const auto before_handoff = ponte.telegram().texts_to(chat).size();
   ASSERT_EQ(ponte.press(chat, "operator").status, 200) << "no operator button";
-  auto flows = engine::load_flow_set(std::string(PONTE_SOURCE_DIR) + "/tests/fixtures/demo/flows",
-                                     std::string(PONTE_SOURCE_DIR) + "/tests/fixtures/demo/locales");
+  auto flows =
+      engine::load_flow_set(std::string(PONTE_SOURCE_DIR) + "/tests/fixtures/demo/flows",
+                            std::string(PONTE_SOURCE_DIR) + "/tests/fixtures/demo/locales");
   ASSERT_TRUE(flows.ok());
   const auto first_in_line =
       engine::render(*flows.flows, "ar", "operator.queued", {{"position", 1}});

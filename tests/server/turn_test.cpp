@@ -17,8 +17,9 @@ class TurnTest : public ::testing::Test {
     ASSERT_TRUE(opened) << opened.error().message;
     db = std::move(*opened);
     ASSERT_TRUE(storage::migrate(*db));
-    auto report = engine::load_flow_set(std::string(PONTE_SOURCE_DIR) + "/tests/fixtures/demo/flows",
-                                        std::string(PONTE_SOURCE_DIR) + "/tests/fixtures/demo/locales");
+    auto report =
+        engine::load_flow_set(std::string(PONTE_SOURCE_DIR) + "/tests/fixtures/demo/flows",
+                              std::string(PONTE_SOURCE_DIR) + "/tests/fixtures/demo/locales");
     ASSERT_TRUE(report.ok());
     flows = report.flows;
   }
