@@ -7,7 +7,9 @@ PONTE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 RUN_PACKAGES=(g++ cmake ninja-build pkg-config ccache ca-certificates
   libboost1.81-dev nlohmann-json3-dev libsqlite3-dev libicu-dev libssl-dev libargon2-dev)
-TEST_PACKAGES=(libgtest-dev libgmock-dev clang-format chromium)
+# clang + its runtimes (libFuzzer, ASan, UBSan, TSan; not pulled in by
+# --no-install-recommends) and llvm-symbolizer for file:line in their reports.
+TEST_PACKAGES=(libgtest-dev libgmock-dev clang-format chromium clang libclang-rt-14-dev llvm-14)
 # Node.js runs the browser tests; any node >= 18 on PATH will do.
 command -v node >/dev/null && command -v npm >/dev/null || TEST_PACKAGES+=(nodejs npm)
 BENCH_PACKAGES=(libbenchmark-dev)  # bench/engine.sh only, never CI's test run
@@ -27,6 +29,8 @@ ensure_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
+compiler_of() { grep -o 'CMAKE_CXX_COMPILER=[^ ]*' <<<"$1" || true; }
+
 # build_dir <dir> <cmake args...>: configure when the directory is new or was
 # configured with other arguments (run.sh and test.sh share build/), then
 # build incrementally.
@@ -37,7 +41,13 @@ build_dir() {
   command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
   local stamp="$PONTE_ROOT/$dir/.ponte-configure-args"
   local args="${launcher[*]} $*"
-  if [ ! -f "$PONTE_ROOT/$dir/build.ninja" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$args" ]; then
+  local before
+  before="$(cat "$stamp" 2>/dev/null || true)"
+  # Another compiler cannot reuse the cache: start the directory afresh.
+  if [ -f "$stamp" ] && [ "$(compiler_of "$before")" != "$(compiler_of "$args")" ]; then
+    rm -rf "${PONTE_ROOT:?}/$dir"
+  fi
+  if [ ! -f "$PONTE_ROOT/$dir/build.ninja" ] || [ "$before" != "$args" ]; then
     cmake -S "$PONTE_ROOT" -B "$PONTE_ROOT/$dir" -G Ninja "${launcher[@]}" "$@"
     printf '%s' "$args" >"$stamp"
   fi

@@ -1,34 +1,61 @@
 #!/usr/bin/env bash
 # Installs what is missing, then checks everything CI checks: formatting, the
-# bundled flows, the full test suite in a warnings-as-errors build, and the
-# full suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# bundled flows, the full test suite in a warnings-as-errors build, the full
+# suite again under AddressSanitizer + UndefinedBehaviorSanitizer, the fuzz
+# targets for a bounded time, and the full suite under ThreadSanitizer.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_packages "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 cd "$PONTE_ROOT"
 started=$SECONDS
+# phase NAME: prints how long the previous phase took, then "== NAME".
+phase() {
+  [ -n "${phase_name:-}" ] && echo "ponte: $phase_name: $((SECONDS - phase_started)) s"
+  phase_name="$1"
+  phase_started=$SECONDS
+  if [ -n "$1" ]; then echo "== $1"; fi
+}
 
-echo "== clang-format"
+phase "clang-format"
 git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
 
-echo "== build (RelWithDebInfo, -Werror)"
+phase "build (RelWithDebInfo, -Werror)"
 build_dir build "${MAIN_BUILD_ARGS[@]}" -DPONTE_BUILD_TESTS=ON -DPONTE_BUILD_BENCH=ON
 
-echo "== bundled flows"
+phase "bundled flows"
 build/ponte flows check --config deploy/ponte.dev.json
 build/ponte flows test --config deploy/ponte.dev.json
 
-echo "== tests"
+phase "tests"
 ctest --test-dir build -j "$(nproc)" --output-on-failure
 
-echo "== browser tests (headless chromium)"
+phase "browser tests (headless chromium)"
 tests/browser/run.sh build/ponte
 
-echo "== build (ASan + UBSan)"
-build_dir build-asan -DCMAKE_BUILD_TYPE=Debug -DPONTE_WERROR=ON -DPONTE_BUILD_TESTS=ON -DCMAKE_CXX_FLAGS_DEBUG=-g1 \
-  -DPONTE_BUILD_BENCH=OFF -DPONTE_SANITIZE=address,undefined
+# Sanitizers: clang (libFuzzer, and TSan that knows coroutines), warnings
+# still errors. One ASan + UBSan tree serves the suite and the fuzz targets.
+export ASAN_SYMBOLIZER_PATH=/usr/bin/llvm-symbolizer-14 TSAN_SYMBOLIZER_PATH=/usr/bin/llvm-symbolizer-14
+SANITIZE_ARGS=(-DCMAKE_CXX_COMPILER=clang++ -DPONTE_WERROR=ON -DPONTE_BUILD_TESTS=ON -DPONTE_BUILD_BENCH=OFF)
 
-echo "== tests under ASan + UBSan"
+phase "build (clang, ASan + UBSan, fuzz targets)"
+build_dir build-asan "${SANITIZE_ARGS[@]}" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 \
+  -DPONTE_SANITIZE=address,undefined -DPONTE_BUILD_FUZZ=ON
+
+phase "tests under ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan -j "$(nproc)" --output-on-failure
 
+phase "fuzzing (${PONTE_FUZZ_SECONDS:=30} s per target)"
+tests/fuzz/run.sh build-asan "$PONTE_FUZZ_SECONDS"
+
+# -O1 -g0: TSan is slow at -O0, and its reports name functions without debug
+# information; the build is CI's third, so it is kept cheap.
+phase "build (clang, TSan)"
+build_dir build-tsan "${SANITIZE_ARGS[@]}" -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g0" \
+  -DPONTE_SANITIZE=thread
+
+phase "tests under TSan"
+TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PONTE_ROOT/tests/tsan.supp" \
+  ctest --test-dir build-tsan -j "$(nproc)" --output-on-failure
+
+phase ""
 echo "ponte: all checks passed in $((SECONDS - started)) s"

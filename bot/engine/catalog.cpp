@@ -111,41 +111,14 @@ void flatten(FileContext& ctx, const nlohmann::json& j, const std::string& key,
 
 std::unique_ptr<Message> compile(FileContext& ctx, const std::string& pointer,
                                  const std::string& text, const std::string& lang) {
-  auto m = std::make_unique<Message>();
-  m->pattern = text;
-  m->file = ctx.file;
-  m->line = ctx.positions.at(pointer).line;
-  const icu::UnicodeString pattern = icu::UnicodeString::fromUTF8(text);
-  UParseError pe{};
-  UErrorCode status = U_ZERO_ERROR;
-  icu::MessagePattern parsed(pattern, &pe, status);
-  if (U_FAILURE(status)) {
-    ctx.error(pointer, std::string("invalid ICU message (") + u_errorName(status) +
-                           ") near character " + std::to_string(pe.offset + 1) +
-                           "; quote a literal { or } with apostrophes: '{'");
+  auto m = compile_message(text, lang);
+  if (!m) {
+    ctx.error(pointer, m.error().message);
     return nullptr;
   }
-  if (parsed.hasNumberedArguments()) {
-    ctx.error(pointer, "use named arguments like {position}, not numbered ones like {0}");
-    return nullptr;
-  }
-  m->has_args = parsed.hasNamedArguments();
-  m->format.reset(new CompiledFormat(pattern, icu::Locale(lang.c_str()), pe, status));
-  if (U_FAILURE(status)) {
-    ctx.error(pointer, std::string("invalid ICU message (") + u_errorName(status) + ")");
-    return nullptr;
-  }
-  if (!m->has_args) {
-    icu::UnicodeString out;
-    m->format->format.format(nullptr, nullptr, 0, out, status);
-    if (U_FAILURE(status)) {
-      ctx.error(pointer,
-                std::string("ICU could not format this text (") + u_errorName(status) + ")");
-      return nullptr;
-    }
-    m->static_text = icu_text(out);
-  }
-  return m;
+  (*m)->file = ctx.file;
+  (*m)->line = ctx.positions.at(pointer).line;
+  return std::move(*m);
 }
 
 void read_language_dir(const std::filesystem::path& dir, std::size_t lang, FlowSet& set,
@@ -215,6 +188,38 @@ void load_catalogs(const std::filesystem::path& locales_dir, FlowSet& set, LoadS
   read_languages(locales_dir, set, st);
   for (std::size_t i = 0; i < set.languages.size(); ++i) read_language_dir(locales_dir, i, set, st);
   resolve(set);
+}
+
+Result<std::unique_ptr<Message>> compile_message(const std::string& text, const std::string& lang) {
+  auto m = std::make_unique<Message>();
+  m->pattern = text;
+  const icu::UnicodeString pattern = icu::UnicodeString::fromUTF8(text);
+  UParseError pe{};
+  UErrorCode status = U_ZERO_ERROR;
+  icu::MessagePattern parsed(pattern, &pe, status);
+  if (U_FAILURE(status)) {
+    return fail(Errc::invalid, std::string("invalid ICU message (") + u_errorName(status) +
+                                   ") near character " + std::to_string(pe.offset + 1) +
+                                   "; quote a literal { or } with apostrophes: '{'");
+  }
+  if (parsed.hasNumberedArguments()) {
+    return fail(Errc::invalid, "use named arguments like {position}, not numbered ones like {0}");
+  }
+  m->has_args = parsed.hasNamedArguments();
+  m->format.reset(new CompiledFormat(pattern, icu::Locale(lang.c_str()), pe, status));
+  if (U_FAILURE(status)) {
+    return fail(Errc::invalid, std::string("invalid ICU message (") + u_errorName(status) + ")");
+  }
+  if (!m->has_args) {
+    icu::UnicodeString out;
+    m->format->format.format(nullptr, nullptr, 0, out, status);
+    if (U_FAILURE(status)) {
+      return fail(Errc::invalid,
+                  std::string("ICU could not format this text (") + u_errorName(status) + ")");
+    }
+    m->static_text = icu_text(out);
+  }
+  return m;
 }
 
 std::string format_message(const Message& m, const Args& args) {

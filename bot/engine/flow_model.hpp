@@ -302,6 +302,11 @@ class FlowSet {
 // the flow) is told apart from the current one. Defined in nodes/choice.cpp.
 std::string choice_token(std::string_view flow, std::string_view node, int version);
 
+// Compiles one catalog text for language `lang` (ICU MessageFormat, named
+// arguments only; a text without arguments is formatted once, here). The
+// error says what is wrong and where. Defined in catalog.cpp.
+Result<std::unique_ptr<Message>> compile_message(const std::string& text, const std::string& lang);
+
 // Formats `m` with `args`; thread-safe. Defined in catalog.cpp.
 std::string format_message(const Message& m, const Args& args);
 

@@ -42,7 +42,8 @@ class Reader {
         problem(where, "unknown key" + suggestion(name, keys));
         continue;
       }
-      std::visit([&](auto* t) { assign(value, where, t); }, key->target);
+      // Named capture: clang 14 cannot capture a structured binding.
+      std::visit([&, &v = value](auto* t) { assign(v, where, t); }, key->target);
     }
   }
 

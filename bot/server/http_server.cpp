@@ -78,6 +78,19 @@ struct HttpServer::Connection {
   std::atomic<std::int64_t> idle_since{0};
 };
 
+RequestContext make_context(const Request& request, std::string id, std::string remote) {
+  const std::string_view target = request.target();
+  const auto q = target.find('?');
+  return RequestContext{
+      request, std::move(id), std::move(remote), std::string(target.substr(0, q)),
+      q == std::string_view::npos ? std::string() : std::string(target.substr(q + 1))};
+}
+
+void apply_limits(RequestParser& parser, const HttpConfig& config) {
+  parser.header_limit(kHeaderLimit);
+  parser.body_limit(config.body_limit);
+}
+
 Response make_response(const Request& req, http::status status, std::string body,
                        std::string_view content_type) {
   Response res{status, req.version()};
@@ -270,9 +283,8 @@ net::awaitable<void> HttpServer::serve(std::shared_ptr<Connection> conn) {
   beast::flat_buffer buffer;
   for (;;) {
     if (conn->closing || shutting_down_) break;
-    http::request_parser<http::string_body> parser;
-    parser.header_limit(kHeaderLimit);
-    parser.body_limit(config_.body_limit);
+    RequestParser parser;
+    apply_limits(parser, config_);
     conn->busy = false;
     conn->idle_since = std::chrono::steady_clock::now().time_since_epoch().count();
     conn->stream.expires_after(std::chrono::milliseconds(config_.idle_timeout_ms));
@@ -337,11 +349,7 @@ net::awaitable<bool> HttpServer::handle_one(Connection& conn, Request& req) {
   char idbuf[32];
   std::snprintf(idbuf, sizeof idbuf, "%s-%llx", id_prefix_.c_str(),
                 static_cast<unsigned long long>(next_id_.fetch_add(1)));
-  const std::string_view target = req.target();
-  const auto q = target.find('?');
-  RequestContext ctx{
-      req, idbuf, conn.remote, std::string(target.substr(0, q)),
-      q == std::string_view::npos ? std::string() : std::string(target.substr(q + 1))};
+  RequestContext ctx = make_context(req, idbuf, conn.remote);
   const auto started = std::chrono::steady_clock::now();
   Reply reply;
   try {

@@ -12,6 +12,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
 #include <atomic>
@@ -36,6 +37,14 @@ struct RequestContext {
   std::string path;    // target without the query
   std::string query;   // after '?', undecoded
 };
+
+// The context of a request: its target split into path and query.
+RequestContext make_context(const Request& request, std::string id, std::string remote);
+
+using RequestParser = boost::beast::http::request_parser<boost::beast::http::string_body>;
+// Sets the limits every request is read with: 16 KiB of header, and
+// config.body_limit of body (413 past it).
+void apply_limits(RequestParser& parser, const HttpConfig& config);
 
 // A handler either returns a response, or takes the connection over (a
 // Server-Sent Events stream): then `takeover` writes everything itself and

@@ -215,6 +215,14 @@ INSTANTIATE_TEST_SUITE_P(
             " \"delay\": \"3 days\", \"next\": \"done\"},\n{\"id\": \"done\", \"kind\": \"end\", "
             "\"text\": \"helper.done\"}]}",
             "flows/helper.json:4", "delay \"3 days\" is not a number followed by m, h, d or w"},
+        // Found by fuzz_flow_loader: a date past 2262 overflowed the clock.
+        Row{"follow_up_far_future", "flows/helper.json",
+            HELPER_HEAD
+            "\"nodes\": [\n{\"id\": \"intro\", \"kind\": \"follow_up\", \"text\": "
+            "\"helper.intro\",\n"
+            " \"at\": \"4052-12-01 09:30\", \"next\": \"done\"},\n{\"id\": \"done\", \"kind\": "
+            "\"end\", \"text\": \"helper.done\"}]}",
+            "flows/helper.json:4", "at \"4052-12-01 09:30\" is not a date"},
         Row{"command_without_text", "locales/en/more.json",
             "{\"system\": {\"commands\": {\n \"help\": \"assist\"}}}", "locales/en/more.json:2",
             "has no text \"system.help\", which this command sends"},

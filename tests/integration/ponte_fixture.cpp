@@ -1,8 +1,5 @@
 #include "tests/integration/ponte_fixture.hpp"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <fstream>
 #include <random>
 
@@ -129,17 +126,7 @@ HttpResponse PonteFixture::post_json(const std::string& target, const json& body
 }
 
 std::string PonteFixture::wa_signature(const std::string& body, const std::string& secret) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(body.data()), body.size(), digest, &length);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "sha256=";
-  for (unsigned int i = 0; i < length; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
+  return webhook_signature(body, secret);
 }
 
 HttpResponse PonteFixture::post_whatsapp(const std::string& body, const std::string* signature) {

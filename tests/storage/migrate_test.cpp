@@ -11,7 +11,7 @@ namespace ponte::storage::testing {
 namespace {
 
 std::unique_ptr<Database> open_raw(const std::filesystem::path& file) {
-  return std::move(Database::open(file).value());
+  return Database::open(file).value();
 }
 
 TEST(Migrations, EmbeddedFilesAreNumberedAndSorted) {

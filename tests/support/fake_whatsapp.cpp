@@ -2,6 +2,8 @@
 
 #include "tests/support/call_waiter.hpp"
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <boost/beast/http.hpp>
 
 namespace ponte::testing {
@@ -194,6 +196,20 @@ std::vector<std::string> FakeWhatsApp::reads() const {
 bool FakeWhatsApp::wait_until(const std::function<bool()>& pred,
                               std::chrono::milliseconds timeout) const {
   return wait_for_calls(mutex_, changed_, generation_, pred, timeout);
+}
+
+std::string webhook_signature(std::string_view body, std::string_view app_secret) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), app_secret.data(), static_cast<int>(app_secret.size()),
+       reinterpret_cast<const unsigned char*>(body.data()), body.size(), digest, &length);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "sha256=";
+  for (unsigned int i = 0; i < length; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 15];
+  }
+  return out;
 }
 
 }  // namespace ponte::testing

@@ -85,4 +85,8 @@ class FakeWhatsApp {
   std::unique_ptr<LocalServer> server_;  // last: destroyed first
 };
 
+// X-Hub-Signature-256 as Meta sends it with a webhook: "sha256=" and the
+// HMAC-SHA256 of `body` keyed with the app secret, in lowercase hex.
+std::string webhook_signature(std::string_view body, std::string_view app_secret);
+
 }  // namespace ponte::testing

@@ -48,7 +48,8 @@ std::optional<TimePoint> parse_at(std::string_view s) {
   }
   const std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(unsigned(mo)),
                                         std::chrono::day(unsigned(d))};
-  if (!ymd.ok()) return std::nullopt;
+  // The clock counts nanoseconds in 64 bits: years past 2262 overflow it.
+  if (!ymd.ok() || y < 1970 || y > 2200) return std::nullopt;
   return TimePoint(std::chrono::sys_days(ymd)) + std::chrono::hours(h) + std::chrono::minutes(mi);
 }
 
@@ -73,7 +74,8 @@ void parse(Fields& f, Node& node) {
   } else {
     f.ctx().error(
         f.pointer("at"),
-        "at " + in_quotes(at) + " is not a date \"YYYY-MM-DD\" or \"YYYY-MM-DD HH:MM\" (UTC)");
+        "at " + in_quotes(at) +
+            " is not a date \"YYYY-MM-DD\" or \"YYYY-MM-DD HH:MM\" (UTC, years 1970 to 2200)");
   }
   body.next = read_next(f, "next", Need::required, node);
   node.body = std::move(body);

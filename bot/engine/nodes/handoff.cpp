@@ -59,8 +59,9 @@ std::string summary(const HandoffNode& body, Run& run) {
   Args args;
   for (const auto* group : {&s.contact, &s.vars}) {  // a var shadows a contact field
     for (const auto& [name, value] : *group) {
-      auto it =
-          std::find_if(args.begin(), args.end(), [&](const auto& a) { return a.first == name; });
+      // Named capture: clang 14 cannot capture a structured binding.
+      auto it = std::find_if(args.begin(), args.end(),
+                             [&key = name](const auto& a) { return a.first == key; });
       if (it != args.end()) {
         it->second = value;
       } else {
