@@ -76,7 +76,9 @@ struct World {
   server::WebchatHub hub;
   server::FlowsHolder flows{flow_set};
   std::atomic<bool> stopping{false};
-  server::Services svc{config, flows, *writer, readers, sender, hub, clock, stopping, http_client};
+  server::RateLimiter inbound{server::inbound_limits(config.inbound)};
+  server::Services svc{config, flows, *writer,  readers,     sender,
+                       hub,    clock, stopping, http_client, inbound};
   server::Handler router = server::make_router(svc);
 
   World() {
