@@ -5,8 +5,6 @@
 #include <ctime>
 #include <fstream>
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <nlohmann/json.hpp>
 
 namespace ponte::bench {
@@ -76,20 +74,6 @@ std::string whatsapp_json(const TextUpdate& u, std::string_view phone_number_id)
       {"object", "whatsapp_business_account"},
       {"entry", {{{"id", "WABA1"}, {"changes", {{{"field", "messages"}, {"value", value}}}}}}}};
   return note.dump();
-}
-
-std::string hub_signature(std::string_view body, std::string_view app_secret) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), app_secret.data(), static_cast<int>(app_secret.size()),
-       reinterpret_cast<const unsigned char*>(body.data()), body.size(), digest, &length);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "sha256=";
-  for (unsigned int i = 0; i < length; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
 }
 
 std::string_view language_for(std::int64_t n) {

@@ -50,8 +50,6 @@ std::string update_json(const TextUpdate& u);
 std::string whatsapp_json(const TextUpdate& u, std::string_view phone_number_id);
 // The WhatsApp number of a simulated chat: an Italian mobile prefix and the id.
 std::string wa_id(std::int64_t chat_id);
-// X-Hub-Signature-256 of `body`: "sha256=" + hex HMAC-SHA256 with the app secret.
-std::string hub_signature(std::string_view body, std::string_view app_secret);
 
 // A plausible app language and first name for the n-th simulated chat.
 std::string_view language_for(std::int64_t n);

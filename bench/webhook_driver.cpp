@@ -4,6 +4,7 @@
 // each chat strictly sequential while `connections` chats run in parallel.
 #include "bench/webhook_driver.hpp"
 #include "bot/server/net.hpp"
+#include "tests/support/fake_whatsapp.hpp"
 
 #include <cstdio>
 #include <exception>
@@ -121,7 +122,7 @@ net::awaitable<Attempt> post_update(beast::tcp_stream& stream, beast::flat_buffe
   if (channel == Channel::telegram) {
     req.set("X-Telegram-Bot-Api-Secret-Token", c.secret);
   } else {
-    req.set("X-Hub-Signature-256", hub_signature(body, c.app_secret));
+    req.set("X-Hub-Signature-256", testing::webhook_signature(body, c.app_secret));
   }
   req.keep_alive(true);
   req.body() = body;

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startPonte, startFakeTelegram, launchBrowser, waitFor, sourceDir } from "./lib/ponte.mjs";
+import { startPonte, startFakeTelegram, launchBrowser, waitFor, sourceDir, telegramPerson, loginConsole } from "./lib/ponte.mjs";
 
 let ponte;
 let telegram;
@@ -24,6 +24,7 @@ const passwords = { ana: "ana-password-1", bo: "bo-password-22", sam: "sam-passw
 before(async () => {
   telegram = await startFakeTelegram();
   ponte = await startPonte({ telegram });
+  person = telegramPerson(ponte, telegram);
   for (const [name, role] of [["ana", "operator"], ["bo", "operator"], ["sam", "supervisor"]]) {
     const r = await ponte.command(["operator", "add", name, "--role", role], { input: passwords[name] + "\n" });
     assert.equal(r.code, 0, r.out);
@@ -45,22 +46,10 @@ after(async () => {
   await telegram?.close();
 });
 
-let updateId = 1;
-// The person writes on Telegram; resolves once ponte acknowledged it.
-async function say(chat, text) {
-  const res = await ponte.telegramUpdate({
-    update_id: updateId++,
-    message: { message_id: updateId, date: Math.floor(Date.now() / 1000), text,
-      chat: { id: chat, type: "private" }, from: { id: chat, is_bot: false, first_name: "Amal", language_code: "en" } },
-  });
-  assert.equal(res.status, 200);
-}
-const textsTo = (chat) => telegram.sent().filter((c) => String(c.params.chat_id) === String(chat)).map((c) => c.params.text);
-async function sayAndWait(chat, text) {
-  const before = textsTo(chat).length;
-  await say(chat, text);
-  await waitFor(() => textsTo(chat).length > before, { what: `a reply to "${text}"` });
-}
+let person;  // set in before()
+const say = (chat, text) => person.say(chat, text);
+const textsTo = (chat) => person.textsTo(chat);
+const sayAndWait = (chat, text) => person.sayAndWait(chat, text);
 // Walks a new person to the operator queue: language, then "operator".
 async function askForOperator(chat) {
   await sayAndWait(chat, "hello");
@@ -87,10 +76,7 @@ async function apiLogin(name) {
 }
 
 async function login(page, name) {
-  await page.goto(ponte.url + "/console");
-  await page.locator("#login-name").fill(name);
-  await page.locator("#login-password").fill(passwords[name]);
-  await page.locator("#login button[type=submit]").click();
+  await loginConsole(page, ponte.url, name, passwords[name]);
   await page.locator("#queue-pane h2").waitFor();
 }
 

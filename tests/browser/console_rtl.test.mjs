@@ -4,7 +4,7 @@
 // and what the operator types.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startPonte, startFakeTelegram, launchBrowser, waitFor } from "./lib/ponte.mjs";
+import { startPonte, startFakeTelegram, launchBrowser, waitFor, telegramPerson, loginConsole } from "./lib/ponte.mjs";
 
 let ponte;
 let telegram;
@@ -13,6 +13,7 @@ let browser;
 before(async () => {
   telegram = await startFakeTelegram();
   ponte = await startPonte({ telegram });
+  person = telegramPerson(ponte, telegram, { languageCode: "ar" });
   const r = await ponte.command(["operator", "add", "ana", "--role", "operator"], { input: "ana-password-1\n" });
   assert.equal(r.code, 0, r.out);
   browser = await launchBrowser();
@@ -24,16 +25,8 @@ after(async () => {
   await telegram?.close();
 });
 
-let updateId = 1;
-const textsTo = (chat) => telegram.sent().filter((c) => String(c.params.chat_id) === String(chat)).map((c) => c.params.text);
-async function sayAndWait(chat, text) {
-  const before = textsTo(chat).length;
-  const res = await ponte.telegramUpdate({ update_id: updateId++, message: { message_id: updateId,
-    date: Math.floor(Date.now() / 1000), text, chat: { id: chat, type: "private" },
-    from: { id: chat, is_bot: false, first_name: "Amal", language_code: "ar" } } });
-  assert.equal(res.status, 200);
-  await waitFor(() => textsTo(chat).length > before, { what: `a reply to "${text}"` });
-}
+let person;  // set in before()
+const sayAndWait = (chat, text) => person.sayAndWait(chat, text);
 
 const direction = (locator) => locator.evaluate((node) => getComputedStyle(node).direction);
 
@@ -45,10 +38,7 @@ test("an Arabic conversation reads right to left in the console's conversation v
 
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: "en-GB" });
   const page = await context.newPage();
-  await page.goto(ponte.url + "/console");
-  await page.locator("#login-name").fill("ana");
-  await page.locator("#login-password").fill("ana-password-1");
-  await page.locator("#login button[type=submit]").click();
+  await loginConsole(page, ponte.url, "ana", "ana-password-1");
   const row = page.locator("tr.case-row").first();
   await row.waitFor();
   await row.click();

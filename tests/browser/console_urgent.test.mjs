@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, copyFileSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startPonte, startFakeTelegram, launchBrowser, waitFor, sourceDir } from "./lib/ponte.mjs";
+import { startPonte, startFakeTelegram, launchBrowser, waitFor, sourceDir, telegramPerson, loginConsole } from "./lib/ponte.mjs";
 
 let ponte;
 let telegram;
@@ -46,6 +46,7 @@ before(async () => {
   ponte = await startPonte({ telegram, config: { flows_dir: flowsDir, office_hours: {
     timezone: "Europe/Rome", mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay,
     sat: allDay, sun: allDay, holidays: todayInRome() } } });
+  person = telegramPerson(ponte, telegram, { firstName: "Joy" });
   const r = await ponte.command(["operator", "add", "ana", "--role", "operator"], { input: "ana-password-1\n" });
   assert.equal(r.code, 0, r.out);
   browser = await launchBrowser();
@@ -58,25 +59,15 @@ after(async () => {
   rmSync(flowsDir, { recursive: true, force: true });
 });
 
-let updateId = 1;
-const textsTo = (chat) => telegram.sent().filter((c) => String(c.params.chat_id) === String(chat)).map((c) => c.params.text);
-async function sayAndWait(chat, text, count = 1) {
-  const before = textsTo(chat).length;
-  const res = await ponte.telegramUpdate({ update_id: updateId++, message: { message_id: updateId,
-    date: Math.floor(Date.now() / 1000), text, chat: { id: chat, type: "private" },
-    from: { id: chat, is_bot: false, first_name: "Joy", language_code: "en" } } });
-  assert.equal(res.status, 200);
-  await waitFor(() => textsTo(chat).length >= before + count, { what: `replies to "${text}"` });
-}
+let person;  // set in before()
+const textsTo = (chat) => person.textsTo(chat);
+const sayAndWait = (chat, text, count) => person.sayAndWait(chat, text, count);
 
 test("outside office hours the person is told when operators are back; urgent cases alert at once", async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-GB" });
   await context.grantPermissions(["notifications"], { origin: ponte.url });
   const page = await context.newPage();
-  await page.goto(ponte.url + "/console");
-  await page.locator("#login-name").fill("ana");
-  await page.locator("#login-password").fill("ana-password-1");
-  await page.locator("#login button[type=submit]").click();
+  await loginConsole(page, ponte.url, "ana", "ana-password-1");
   await page.locator("#queue-pane h2").waitFor();
 
   const normal = 8101;
@@ -125,10 +116,7 @@ test("a person asks to be called back; the request joins the operators' list", a
   await sayAndWait(chat, "Monday morning <b>or</b> Tuesday after 3 pm");
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-GB" });
   const page = await context.newPage();
-  await page.goto(ponte.url + "/console");
-  await page.locator("#login-name").fill("ana");
-  await page.locator("#login-password").fill("ana-password-1");
-  await page.locator("#login button[type=submit]").click();
+  await loginConsole(page, ponte.url, "ana", "ana-password-1");
   await page.locator("#callbacks-nav").click();
   const row = page.locator("#callbacks tr.callback-requested").first();
   await row.waitFor();

@@ -166,3 +166,35 @@ export async function launchBrowser() {
 
 // Reads a file of the source tree (fixtures, flows).
 export const readSource = (path) => readFileSync(join(sourceDir, path), "utf8");
+
+// A person writing to `ponte` on Telegram (the fake API records the replies).
+// say() resolves once ponte acknowledged the update; sayAndWait() also waits
+// for `count` more replies to that chat.
+export function telegramPerson(ponte, telegram, { firstName = "Amal", languageCode = "en" } = {}) {
+  let updateId = 1;
+  const textsTo = (chat) =>
+    telegram.sent().filter((c) => String(c.params.chat_id) === String(chat)).map((c) => c.params.text);
+  async function say(chat, text) {
+    const res = await ponte.telegramUpdate({
+      update_id: updateId++,
+      message: { message_id: updateId, date: Math.floor(Date.now() / 1000), text,
+        chat: { id: chat, type: "private" },
+        from: { id: chat, is_bot: false, first_name: firstName, language_code: languageCode } },
+    });
+    if (res.status !== 200) throw new Error(`update "${text}" got HTTP ${res.status}`);
+  }
+  async function sayAndWait(chat, text, count = 1) {
+    const before = textsTo(chat).length;
+    await say(chat, text);
+    await waitFor(() => textsTo(chat).length >= before + count, { what: `replies to "${text}"` });
+  }
+  return { say, sayAndWait, textsTo };
+}
+
+// Signs in to the console at `url` in `page`.
+export async function loginConsole(page, url, name, password) {
+  await page.goto(url + "/console");
+  await page.locator("#login-name").fill(name);
+  await page.locator("#login-password").fill(password);
+  await page.locator("#login button[type=submit]").click();
+}
