@@ -122,6 +122,15 @@ Result<CaseRow> open_case(Database& db, const NewCase& c) {
   return std::move(**open);
 }
 
+Result<std::optional<CaseRow>> raise_open_case(Database& db, ContactId contact_id, int priority,
+                                               std::int64_t at) {
+  auto open = open_case_of(db, contact_id);
+  if (!open || !*open || priority >= (*open)->priority) return open;
+  auto raised = raise_priority(db, std::move(**open), priority, at);
+  if (!raised) return raised.error();
+  return std::optional<CaseRow>(std::move(*raised));
+}
+
 // Row values compare (priority, created_at, id) lexicographically: the same
 // order the operator's queue uses, and the cases_queue index serves it.
 Result<std::int64_t> queue_position(Database& db, std::int64_t case_id) {

@@ -157,6 +157,10 @@ struct CaseRow {
 // Opens a queued case, or returns the contact's already open (queued or
 // claimed) case, raising its priority if the new one is more urgent.
 Result<CaseRow> open_case(Database& db, const NewCase& c);
+// The contact's open case with its priority raised to `priority` if that is
+// more urgent (smaller); nullopt when the contact has no open case.
+Result<std::optional<CaseRow>> raise_open_case(Database& db, ContactId contact_id, int priority,
+                                               std::int64_t at);
 // 1-based place in the queue: queued cases ordered by priority then
 // created_at, then id. 0 when the case is not queued.
 Result<std::int64_t> queue_position(Database& db, std::int64_t case_id);

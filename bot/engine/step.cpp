@@ -287,6 +287,14 @@ Result<StepResult> step_into(const FlowSet& flows, ConversationState state,
   return run.finish();
 }
 
+const std::string* alert_flow(const FlowSet& flows, const InboundEvent& event,
+                              std::string_view language) {
+  if (event.kind != EventKind::text) return nullptr;
+  const int i = flows.language_index(language);
+  const auto lang = i >= 0 ? static_cast<std::size_t>(i) : flows.default_lang;
+  return match_alert(flows, normalize(event.text), lang);
+}
+
 std::vector<std::string> available_flows(const FlowSet& flows) {
   std::vector<std::string> ids;
   for (const auto& [id, flow] : flows.flows) ids.push_back(id);

@@ -77,6 +77,11 @@ StepResult start_flow(const FlowSet& flows, ConversationState state, std::string
 // loaded set has no such flow (the state is left as it was).
 Result<StepResult> step_into(const FlowSet& flows, ConversationState state,
                              std::string_view flow_id);
+// The flow whose `alerts` a text message contains (the contact's language
+// `language` first, then the others), or null: what the server checks
+// while an operator holds the conversation and the bot stays silent.
+const std::string* alert_flow(const FlowSet& flows, const InboundEvent& event,
+                              std::string_view language);
 // The ids of the loaded flows, sorted (for the console's hand-back menu).
 std::vector<std::string> available_flows(const FlowSet& flows);
 

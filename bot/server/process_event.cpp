@@ -47,6 +47,11 @@ net::awaitable<Result<TurnOutcome>> process_event(Services& svc, InboundEvent ev
       log::warn("engine.note",
                 {{"code", note.code}, {"contact", outcome->contact_id}, {"message", note.message}});
     }
+    if (outcome->alerted_case) {
+      log::warn("case.alert", {{"case", *outcome->alerted_case},
+                               {"contact", outcome->contact_id},
+                               {"event", ev->external_id}});
+    }
     if (outcome->case_id) {
       log::info("case.queued", {{"case", *outcome->case_id},
                                 {"contact", outcome->contact_id},

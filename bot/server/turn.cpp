@@ -185,7 +185,16 @@ Result<void> run_turn(storage::Database& db, const engine::FlowSet& flows, const
   auto session = storage::load_session(db, contact->id);
   if (!session) return session.error();
   if (*session && (*session)->mode == storage::SessionMode::human) {
-    return {};  // an operator has the conversation: the bot stays quiet
+    // An operator has the conversation: the bot stays quiet. Urgent words
+    // still make the case urgent, so the console puts it first even when
+    // its operator has stepped away.
+    if (engine::alert_flow(flows, ev, contact->language.value_or(""))) {
+      auto raised = storage::raise_open_case(db, contact->id,
+                                             static_cast<int>(engine::Priority::urgent), now_ms);
+      if (!raised) return raised.error();
+      if (*raised) out.alerted_case = (*raised)->id;
+    }
+    return {};
   }
   auto state = load_state(*session, out.notes);
   auto step = engine::step(flows, std::move(state), ev, now);

@@ -32,6 +32,9 @@ struct TurnOutcome {
   bool blocked = false;    // the person blocked the bot: queued sends are dropped
   bool erased = false;     // the person's data was erased: queued sends are dropped
   bool throttled = false;  // over the inbound limit: stored, no turn
+  // Urgent words while an operator held the conversation: this open case
+  // was made urgent (the bot said nothing).
+  std::optional<std::int64_t> alerted_case;
 };
 
 struct TurnOptions {

@@ -139,5 +139,37 @@ TEST_F(TurnTest, InHumanModeTheBotStaysQuiet) {
             static_cast<std::int64_t>(2 + first.replies));
 }
 
+// The bundled flows carry the urgent words (the demo set has none).
+TEST_F(TurnTest, UrgentWordsWhileAnOperatorHoldsTheChatMakeItsCaseUrgentAndNothingElse) {
+  auto bundled = engine::load_flow_set(std::string(PONTE_SOURCE_DIR) + "/flows",
+                                       std::string(PONTE_SOURCE_DIR) + "/locales");
+  ASSERT_TRUE(bundled.ok());
+  flows = bundled.flows;
+  auto first = turn(text(Channel::telegram, "42", "ciao"));
+  storage::NewCase c{first.contact_id, 2, "housing", "asked", "", "it", Channel::telegram, 1};
+  const auto opened = storage::open_case(*db, c).value();
+  auto session = storage::load_session(*db, first.contact_id).value();
+  ASSERT_TRUE(session);
+  session->mode = storage::SessionMode::human;
+  ASSERT_TRUE(storage::save_session(*db, *session));
+
+  auto calm = turn(text(Channel::telegram, "42", "grazie, aspetto"));
+  EXPECT_FALSE(calm.alerted_case);
+  EXPECT_EQ(storage::raise_open_case(*db, first.contact_id, 2, 2).value()->priority, 2);
+
+  // In a language other than the contact's, inside a longer message.
+  auto urgent = turn(text(Channel::telegram, "42", "please help, he beats me every night"));
+  ASSERT_TRUE(urgent.alerted_case);
+  EXPECT_EQ(*urgent.alerted_case, opened.id);
+  EXPECT_EQ(urgent.replies, 0u);  // the operator answers, not the bot
+  EXPECT_TRUE(urgent.outbox.empty());
+  EXPECT_FALSE(urgent.case_id);  // no second case, no handoff notice
+  const auto now_open = storage::raise_open_case(*db, first.contact_id, 2, 3).value();
+  ASSERT_TRUE(now_open);
+  EXPECT_EQ(now_open->priority, static_cast<int>(engine::Priority::urgent));
+  EXPECT_EQ(storage::load_session(*db, first.contact_id).value()->mode,
+            storage::SessionMode::human);
+}
+
 }  // namespace
 }  // namespace ponte::server

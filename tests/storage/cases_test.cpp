@@ -51,6 +51,23 @@ TEST_F(Cases, OpenCaseRoundTrips) {
   EXPECT_EQ(opened.updated_at, c.updated_at);
 }
 
+TEST_F(Cases, RaiseOpenCaseOnlyEverRaisesAndNeedsAnOpenCase) {
+  const NewCase nc = request("u1", 2, 100);
+  EXPECT_FALSE(raise_open_case(*db_, nc.contact_id, 0, 150).value());  // nothing open yet
+  const CaseRow opened = open_case(*db_, nc).value();
+  const auto same = raise_open_case(*db_, nc.contact_id, 2, 200).value();
+  ASSERT_TRUE(same);
+  EXPECT_EQ(same->priority, 2);
+  EXPECT_EQ(same->updated_at, 100);  // not touched
+  const auto raised = raise_open_case(*db_, nc.contact_id, 0, 300).value();
+  ASSERT_TRUE(raised);
+  EXPECT_EQ(raised->id, opened.id);
+  EXPECT_EQ(raised->priority, 0);
+  EXPECT_EQ(list_cases(*db_, CaseStatus::queued, 10).value().at(0).priority, 0);
+  // A less urgent call never lowers it again.
+  EXPECT_EQ(raise_open_case(*db_, nc.contact_id, 1, 400).value()->priority, 0);
+}
+
 TEST_F(Cases, SecondRequestReturnsTheOpenCase) {
   NewCase nc = request("u1", 2, 100);
   const CaseRow first = open_case(*db_, nc).value();
