@@ -50,6 +50,34 @@ void push_word(std::vector<std::u32string>& out, std::u32string word) {
   }
 }
 
+bool is_arabic_letter(char32_t c) { return c >= 0x0621 && c <= 0x064A; }
+
+// Marks an Arabic term that had the article: "القدم" (the foot) is
+// indexed as kArticle + "قدم", apart from the verb "قدم" (submit).
+constexpr char32_t kArticle = U'\u0001';
+
+// Arabic light stemming, for search only. The article, and the particles
+// written joined to it ("السكن", "بالسكن", "للسكن"), become kArticle before
+// the stem; the two spellings people mix at a word's end (ة/ه, ى/ي) become
+// one. At least two letters must remain: "الى" is left alone.
+void arabic_light_stem(std::u32string& w) {
+  if (w.empty() || !is_arabic_letter(w.front())) return;
+  if (w.back() == U'\u0629') {
+    w.back() = U'\u0647';  // taa marbuta -> haa
+  } else if (w.back() == U'\u0649') {
+    w.back() = U'\u064A';  // alef maksura -> yaa
+  }
+  static constexpr std::u32string_view kPrefixes[] = {U"\u0648\u0627\u0644", U"\u0628\u0627\u0644",
+                                                      U"\u0643\u0627\u0644", U"\u0641\u0627\u0644",
+                                                      U"\u0644\u0644",       U"\u0627\u0644"};
+  for (const auto prefix : kPrefixes) {
+    if (w.size() >= prefix.size() + 2 && std::u32string_view(w).starts_with(prefix)) {
+      w.replace(0, prefix.size(), 1, kArticle);
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<std::u32string> word_tokens(std::u32string_view normalized) {
@@ -94,6 +122,7 @@ void SearchIndex::set_stop_words(std::vector<std::u32string> words) {
 std::vector<std::u32string> SearchIndex::terms(std::u32string_view normalized) const {
   std::vector<std::u32string> words = word_tokens(normalized);
   std::erase_if(words, [this](const std::u32string& w) { return stop_.count(w) != 0; });
+  for (auto& w : words) arabic_light_stem(w);
   return words;
 }
 
@@ -138,11 +167,20 @@ std::vector<SearchIndex::Hit> SearchIndex::query(std::u32string_view normalized,
   std::sort(words.begin(), words.end());
   words.erase(std::unique(words.begin(), words.end()), words.end());
   for (const auto& w : words) {
+    bool found = false;
     if (const auto it = postings_.find(w); it != postings_.end()) {
       add_term(it->second, 1.0);
-      continue;
+      found = true;
     }
-    if (letter_count(w) < 5) continue;
+    // An Arabic word asked without the article also finds it with one
+    // ("سكن شعبي" finds "السكن الشعبي"); not the other way round.
+    if (!w.empty() && is_arabic_letter(w.front())) {
+      if (const auto it = postings_.find(kArticle + w); it != postings_.end()) {
+        add_term(it->second, 1.0);
+        found = true;
+      }
+    }
+    if (found || letter_count(w) < 5) continue;
     for (const std::u32string* term : vocabulary_) {
       if (within_one_edit(w, *term)) add_term(postings_.at(*term), kTypoWeight);
     }

@@ -85,6 +85,38 @@ TEST(SearchIndexTest, MisspellingsOnlyForUnknownWords) {
   EXPECT_TRUE(index.query(normalize("permx"), 3).empty());  // short words need to be exact
 }
 
+// Arabic joins the article and some particles to the word: "السكن الشعبي"
+// (public housing) must be found by "سكن شعبي", "بالسكن" or "للسكن", and the
+// end spellings people mix (ة/ه, ى/ي) must not matter.
+TEST(SearchIndexTest, ArabicArticleAndEndSpellingsDoNotMatter) {
+  SearchIndex index;
+  index.add(1, normalize("كيف أطلب السكن الشعبي"));
+  index.add(2, normalize("المدرسة والدورات"));
+  index.add(3, normalize("الى المستشفى"));
+  index.build();
+  for (const char* q : {"سكن شعبي", "بالسكن", "للسكن", "والسكن"}) {
+    const auto hits = index.query(normalize(q), 3);
+    ASSERT_EQ(hits.size(), 1U) << q;
+    EXPECT_EQ(hits[0].doc, 1U) << q;
+  }
+  auto hits = index.query(normalize("مدرسه"), 3);  // haa for taa marbuta
+  ASSERT_EQ(hits.size(), 1U);
+  EXPECT_EQ(hits[0].doc, 2U);
+  hits = index.query(normalize("مستشفي"), 3);  // yaa for alef maksura
+  ASSERT_EQ(hits.size(), 1U);
+  EXPECT_EQ(hits[0].doc, 3U);
+  // With the article it is a noun: "القدم" (the foot) is not the verb "قدم"
+  // (submit), which needs no article to be found.
+  SearchIndex verbs;
+  verbs.add(4, normalize("قدم الطلب"));
+  verbs.build();
+  EXPECT_TRUE(verbs.query(normalize("كرة القدم"), 3).empty());
+  EXPECT_EQ(verbs.query(normalize("قدم"), 3).size(), 1U);
+  // Short words keep their first letters: "الى" is not "ى".
+  EXPECT_EQ(word_tokens(normalize("الى")).size(), 1U);
+  EXPECT_TRUE(index.query(normalize("ى"), 3).empty());
+}
+
 TEST(SearchIndexTest, AtMostLimitBestFirst) {
   SearchIndex index;
   for (std::size_t i = 0; i < 6; ++i) {
