@@ -2,7 +2,8 @@
 // no choice, trigger or command, the person probably asked a question in
 // their own words. Each language has its own BM25 index (k1 = 1.2,
 // b = 0.75) over ICU word-break tokens of normalised text (text_match.hpp:
-// case folded, accents removed), without the language's stop words. A query
+// case folded, accents removed), without the language's stop words, Arabic
+// words lightly stemmed (the article and joined particles). A query
 // word of 5+ letters that no answer contains also matches the answer words
 // one typo away, at a lower weight, so "permeso" still finds "permesso".
 // Built once per FlowSet at load time; query() is const and thread-safe.
