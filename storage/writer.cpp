@@ -2,9 +2,11 @@
 // max_batch), commits it in one transaction, then tells each submitter the
 // outcome. A `done` reporting success therefore means "on disk" (at the
 // configured synchronous level): this is what lets the server answer 2xx.
-// Units are isolated by savepoints; if SQLite itself abandons the
-// transaction (disk full, I/O error), every unit of the batch fails, because
-// the work of the ones before it is gone too.
+// A batch first runs without savepoints; if a unit fails it is rolled back
+// and run again with each unit in its own savepoint, so only that unit
+// fails. If SQLite itself abandons the transaction (disk full, I/O error),
+// every unit of the batch fails, because the work of the ones before it is
+// gone too.
 #include "storage/writer.hpp"
 
 #include "bot/core/log.hpp"
@@ -85,21 +87,39 @@ BatchOutcome lose_all(std::size_t n, const Error& cause) {
   return BatchOutcome{std::vector<Result<void>>(n, Result<void>(error)), std::move(error)};
 }
 
-// One transaction for the whole batch.
+// Runs a unit straight in the batch's transaction: no savepoint, so no
+// sub-journal copy of every page it touches. Only for the first try of a
+// batch (run_batch), which starts over isolated if any unit fails.
+Result<void> run_bare(const Writer::Unit& unit, Database& db) {
+  if (!unit) return {};
+  auto outcome = call_unit(unit, db);
+  reset_active_statements(db.handle());
+  return outcome;
+}
+
+// The batch in one transaction. Isolated, each unit runs in its own
+// savepoint and a failing one is undone alone. Not isolated, the first
+// unit that fails rolls the whole transaction back and `again` is set: the
+// batch must run again, isolated (units start clean when run twice).
 template <class Items>
-BatchOutcome run_batch(Database& db, const Items& batch) {
-  if (!has_work(batch)) return BatchOutcome{std::vector<Result<void>>(batch.size()), {}};
+BatchOutcome run_transaction(Database& db, const Items& batch, bool isolated, bool& again) {
+  again = false;
   if (auto r = run_sql(db, "BEGIN IMMEDIATE"); !r) return lose_all(batch.size(), r.error());
   BatchOutcome out;
   out.units.reserve(batch.size());
   for (const auto& item : batch) {
-    out.units.push_back(run_in_savepoint(item.unit, db));
+    out.units.push_back(isolated ? run_in_savepoint(item.unit, db) : run_bare(item.unit, db));
     if (sqlite3_get_autocommit(db.handle())) {
       // SQLite abandoned the transaction (disk full, I/O error, or a unit
       // that committed on its own): the earlier units' work is gone too.
       const Error cause = out.units.back() ? fail(Errc::storage, "a unit ended the transaction")
                                            : out.units.back().error();
       return lose_all(batch.size(), cause);
+    }
+    if (!isolated && !out.units.back()) {
+      if (auto r = run_sql(db, "ROLLBACK"); !r) return lose_all(batch.size(), r.error());
+      again = true;
+      return out;
     }
   }
   reset_active_statements(db.handle());
@@ -108,6 +128,18 @@ BatchOutcome run_batch(Database& db, const Items& batch) {
     return lose_all(batch.size(), r.error());
   }
   return out;
+}
+
+// One transaction for the whole batch: first without savepoints (the
+// common case, every unit succeeds, costs least), and only when a unit
+// fails once more with each unit isolated, so that one fails alone.
+template <class Items>
+BatchOutcome run_batch(Database& db, const Items& batch) {
+  if (!has_work(batch)) return BatchOutcome{std::vector<Result<void>>(batch.size()), {}};
+  bool again = false;
+  auto out = run_transaction(db, batch, false, again);
+  if (!again) return out;
+  return run_transaction(db, batch, true, again);
 }
 
 }  // namespace

@@ -1,7 +1,11 @@
 // Group commit: one writer thread owns the read-write connection and commits
 // many units of work per transaction, so durability costs one fsync per
-// batch, not one per message. Each unit runs inside its own SAVEPOINT: a unit
-// that fails is rolled back alone and told so; the others commit.
+// batch, not one per message. A unit that fails is rolled back alone and
+// told so; the others commit. For that, a batch in which a unit fails is
+// rolled back and run again with each unit in its own SAVEPOINT: a unit
+// may run twice, so it must start from its inputs each time (reset what it
+// reports, never accumulate into it). Batches where every unit succeeds,
+// nearly all of them, run without savepoints.
 // A unit's `done` runs on the writer thread after COMMIT (or failure): keep it
 // short, post real work elsewhere.
 #pragma once

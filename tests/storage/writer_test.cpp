@@ -170,6 +170,44 @@ TEST_F(WriterTest, FailingUnitRollsBackAloneWhileBatchMatesCommit) {
   EXPECT_TRUE(stored(dir_.file(), "after"));
 }
 
+// Batches run without savepoints first; one failing unit sends the whole
+// batch round again, isolated. Its mates run twice and commit once.
+TEST_F(WriterTest, AFailingUnitMakesItsBatchMatesRunTwiceAndCommitOnce) {
+  auto writer = make_writer();
+  std::atomic<int> runs{0};
+  auto counted = [&runs](std::string name) -> Writer::Unit {
+    return [&runs, insert = insert_contact(std::move(name))](Database& db) {
+      ++runs;
+      return insert(db);
+    };
+  };
+  Gate gate;
+  writer->submit(gate.unit(), nullptr);
+  gate.wait_entered();
+  Outcomes out;
+  writer->submit(counted("clean-1"), out.slot(0));
+  writer->submit(counted("clean-2"), out.slot(1));
+  gate.open();
+  writer->flush();
+  EXPECT_EQ(runs.load(), 2);  // nothing failed: each ran once
+
+  Gate second;
+  writer->submit(second.unit(), nullptr);
+  second.wait_entered();
+  writer->submit(counted("mate"), out.slot(2));
+  writer->submit([](Database&) -> Result<void> { return fail(Errc::invalid, "refused"); },
+                 out.slot(3));
+  second.open();
+  writer->flush();
+  EXPECT_EQ(runs.load(), 4);  // "mate": once rolled back, once isolated
+  EXPECT_TRUE(out.at(2).value());
+  EXPECT_EQ(out.at(3).value().error().code, Errc::invalid);
+  writer.reset();
+  auto db = open_db(dir_.file());
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM contacts WHERE external_id = 'mate'"), 1);
+  EXPECT_TRUE(stored(dir_.file(), "clean-2"));
+}
+
 TEST_F(WriterTest, FlushWaitsForEverythingSubmittedBefore) {
   auto writer = make_writer();
   std::atomic<int> done{0};
