@@ -4,6 +4,10 @@
 #   (a) ponte-bare-server: Beast keep-alive + the same authentication and
 #       JSON parse, answering 200 and doing nothing else (the ceiling), and
 #   (b) ponte, with fake Telegram and WhatsApp APIs in the load generator,
+#   (c) the load generator's own echo bot (--self-test): stores nothing,
+#       sends each step's replies to the same fake Telegram API; the most
+#       any bot sending these replies can reach while the fakes share the
+#       machine,
 # at 16, 64 and 256 connections, and prints for each: updates/s, webhook
 # latency p50/p99/p99.9, replies delivered vs expected, peak RSS, and
 # Ponte's throughput as a share of the bare server's. See bench/README.md.
@@ -21,8 +25,10 @@
 #   PONTE_BENCH_CONNECTIONS="16 64"   connection counts of compare
 #   PONTE_BENCH_BUILD_DIR=build       use that build directory as it is
 #   PONTE_BENCH_PERF=FILE             record Ponte with perf (call graphs) into FILE
+#   PONTE_BENCH_PERF_FREQ=1999        its sampling frequency (default 299)
 #   PONTE_BENCH_SYNCHRONOUS=normal    storage.synchronous for Ponte (default full)
 #   PONTE_BENCH_LOG_LEVEL=warn        Ponte's log_level (default info)
+#   PONTE_BENCH_THREADS=1             Ponte's I/O threads (default 0: one per core)
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -75,6 +81,7 @@ write_config() {
               "app_secret": "bench-app-secret", "verify_token": "bench-verify",
               "api_base": "http://127.0.0.1:$wa_port"},
  "log_level": "${PONTE_BENCH_LOG_LEVEL:-info}",
+ "threads": ${PONTE_BENCH_THREADS:-0},
  "storage": {"synchronous": "${PONTE_BENCH_SYNCHRONOUS:-full}"},
  "outbox": {"telegram_global_per_s": 1000000, "telegram_chat_per_min": 600000,
             "telegram_chat_burst": 100, "whatsapp_global_per_s": 1000000,
@@ -109,7 +116,7 @@ start_ponte() {
   wait_healthy ponte
   if [ -n "${PONTE_BENCH_PERF:-}" ]; then
     # Samples Ponte's stacks until it stops (perf report -i "$PONTE_BENCH_PERF").
-    perf record -F 299 --call-graph dwarf,16384 -p "$server_pid" -o "$PONTE_BENCH_PERF" >/dev/null 2>&1 &
+    perf record -F ${PONTE_BENCH_PERF_FREQ:-299} --call-graph dwarf,16384 -p "$server_pid" -o "$PONTE_BENCH_PERF" >/dev/null 2>&1 &
   fi
 }
 
@@ -164,6 +171,24 @@ run() {
   results+=("$name $(grep '^RESULT' "$out" | sed 's/^RESULT //' || echo 'RESULT missing') peak_rss_mib=$((hwm / 1024)) rss_mib=$((rss / 1024)) cpu_us_per_update=$(awk -v c="$cpu_ms" -v n="${acked:-0}" 'BEGIN { if (n > 0) printf "%.0f", 1000 * c / n; else print "-" }') exit=$rc")
 }
 
+# run_echo NAME OUTFILE loadgen-args...: the load generator against its
+# own echo bot; appends "NAME <RESULT fields> exit=RC" to $results.
+run_echo() {
+  local name=$1 out=$2
+  shift 2
+  echo
+  echo "### $name"
+  set +e
+  "$loadgen" --self-test "${secrets[@]}" --chats 3000 --duration-s 60 \
+    --first-update-id $((700000001 + run_id * 10000000)) \
+    --first-chat-id $((100000001 + run_id * 10000000)) "$@" | tee "$out"
+  local rc=${PIPESTATUS[0]}
+  set -e
+  run_id=$((run_id + 1))
+  [ "$rc" -eq 0 ] || status=1
+  results+=("$name $(grep '^RESULT' "$out" | sed 's/^RESULT //' || echo 'RESULT missing') exit=$rc")
+}
+
 field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" <<<" $2"; }
 
 status=0
@@ -176,22 +201,28 @@ case "$mode" in
     start_ponte
     for c in $connections; do run "ponte c=$c" "$tmp/ponte-$c.txt" --connections "$c" "$@"; done
     stop_server ponte
+    for c in $connections; do run_echo "echo c=$c" "$tmp/echo-$c.txt" --connections "$c" "$@"; done
     echo
     echo "### summary (updates/s; webhook latency ms; replies delivered/expected; peak RSS MiB)"
-    printf '%-6s | %-9s %-7s %-7s %-7s %-5s | %-9s %-7s %-7s %-7s %-15s %-5s | %s\n' conns \
-      bare/s p50 p99 p99.9 RSS ponte/s p50 p99 p99.9 replies RSS "ponte/bare"
+    echo "### echo/s: the load generator's echo bot, the ceiling with the fakes on this machine"
+    printf '%-6s | %-9s %-7s %-7s %-7s %-5s | %-9s %-7s %-7s %-7s %-15s %-5s | %-10s | %-9s %-9s\n' \
+      conns bare/s p50 p99 p99.9 RSS ponte/s p50 p99 p99.9 replies RSS "ponte/bare" echo/s "echo/bare"
+    pct() { awk -v p="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f%%", 100 * p / b; else print "-" }'; }
     n=0
+    k=$(wc -w <<<"$connections")
     for c in $connections; do
       b=${results[$n]}
-      p=${results[$((n + $(wc -w <<<"$connections")))]}
+      p=${results[$((n + k))]}
+      e=${results[$((n + 2 * k))]}
       bu=$(field updates_per_s "$b")
       pu=$(field updates_per_s "$p")
-      printf '%-6s | %-9s %-7s %-7s %-7s %-5s | %-9s %-7s %-7s %-7s %-15s %-5s | %s\n' "$c" \
-        "$bu" "$(field p50_ms "$b")" "$(field p99_ms "$b")" "$(field p999_ms "$b")" \
+      eu=$(field updates_per_s "$e")
+      printf '%-6s | %-9s %-7s %-7s %-7s %-5s | %-9s %-7s %-7s %-7s %-15s %-5s | %-10s | %-9s %-9s\n' \
+        "$c" "$bu" "$(field p50_ms "$b")" "$(field p99_ms "$b")" "$(field p999_ms "$b")" \
         "$(field peak_rss_mib "$b")" \
         "$pu" "$(field p50_ms "$p")" "$(field p99_ms "$p")" "$(field p999_ms "$p")" \
         "$(field delivered "$p")/$(field expected "$p")" "$(field peak_rss_mib "$p")" \
-        "$(awk -v p="$pu" -v b="$bu" 'BEGIN { if (b > 0) printf "%.1f%%", 100 * p / b; else print "-" }')"
+        "$(pct "$pu" "$bu")" "$eu" "$(pct "$eu" "$bu")"
       n=$((n + 1))
     done
     ;;
