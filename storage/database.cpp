@@ -6,6 +6,11 @@
 #include "storage/sqlite_error.hpp"
 
 #include <sqlite3.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <system_error>
+#include <utility>
 
 namespace ponte::storage {
 namespace {
@@ -45,6 +50,21 @@ Result<void> configure(Database& db, const std::filesystem::path& file, const Op
   return db.exec(synchronous);
 }
 
+// Why `file` cannot be opened for writing, as the kernel answers for the
+// file (when it exists) and for its directory, where SQLite creates the
+// -wal and -shm files; empty when both are writable. access(2) answers for
+// the immutable attribute and a read-only mount even to root.
+std::string not_writable(const std::filesystem::path& file) {
+  const auto dir = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
+  for (const auto& [what, path] : {std::pair{"file", file}, std::pair{"directory", dir}}) {
+    if (::access(path.c_str(), W_OK) == 0 || errno == ENOENT) continue;
+    return "the " + std::string(what) + " " + path.string() + " is not writable (" +
+           std::generic_category().message(errno) +
+           "; check its owner, mode and immutable attribute, and the mount)";
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& file,
@@ -58,16 +78,22 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& fi
   const int rc = sqlite3_open_v2(file.c_str(), &handle, flags, nullptr);
   // From here the handle is owned, even when the open failed.
   std::unique_ptr<Database> db(new Database(handle));
-  if (rc != SQLITE_OK) {
-    Error error = sqlite_error(handle, rc, {});
-    error.message = "opening " + file.string() + ": " + error.message;
+  // A file that cannot be written is named from the file system's side
+  // first: SQLite's own words describe the last call it tried.
+  auto failed = [&](Error error) {
+    const std::string why =
+        !options.read_only && error.code == Errc::unavailable ? not_writable(file) : std::string();
+    error.message =
+        "opening " + file.string() + ": " + (why.empty() ? "" : why + ": ") + error.message;
     return error;
+  };
+  if (rc != SQLITE_OK) return failed(sqlite_error(handle, rc, {}));
+  // A file that cannot be opened for writing is opened for reading instead,
+  // silently: every write would then fail, far from the cause.
+  if (!options.read_only && sqlite3_db_readonly(handle, "main") == 1) {
+    return failed(fail(Errc::unavailable, "it could be opened for reading only"));
   }
-  if (auto r = configure(*db, file, options, *synchronous); !r) {
-    Error error = r.error();
-    error.message = "opening " + file.string() + ": " + error.message;
-    return error;
-  }
+  if (auto r = configure(*db, file, options, *synchronous); !r) return failed(r.error());
   return db;
 }
 

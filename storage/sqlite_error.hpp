@@ -20,8 +20,12 @@ struct sqlite3;
 namespace ponte::storage {
 
 // `rc` is the (extended) result code; `db` may be null when no connection
-// exists yet. Reads sqlite3_errmsg, so call it right after the failing call.
+// exists yet. Reads sqlite3_errmsg and errno, so call it right after the
+// failing call.
 Error sqlite_error(sqlite3* db, int rc, std::string_view sql);
+// The same from its parts: `sys` is the errno the failing call left (0 if
+// none), `detail` SQLite's message.
+Error sqlite_error(int rc, int sys, std::string_view detail, std::string_view sql);
 
 // "INSERT INTO messages (contact_id, kind) ..." -> "INSERT INTO messages (contact_id, ...":
 // enough to find the statement, never the bound values (they may be personal).

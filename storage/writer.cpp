@@ -253,8 +253,10 @@ void Writer::note_health(const std::optional<Error>& fault, std::size_t refused,
   // Once per transition: during an outage every webhook retry fails the
   // same way, and one line per failure would bury the cause.
   if (change == began) {
-    log::error("storage.unavailable",
-               {{"error", fault->message}, {"effect", "writes refused until one succeeds again"}});
+    const char* file = sqlite3_db_filename(db_->handle(), "main");
+    log::error("storage.unavailable", {{"error", fault->message},
+                                       {"database", file != nullptr ? file : ""},
+                                       {"effect", "writes refused until one succeeds again"}});
   } else if (change == ended) {
     const auto down = std::chrono::system_clock::now() - was.since;
     log::warn("storage.recovered",

@@ -9,9 +9,14 @@
 // write to a regular file with EFBIG (SIGXFSZ is ignored by ponte), exactly
 // where a full disk refuses with ENOSPC: SQLite's COMMIT fails, reads go on.
 // ponte's log goes through a pipe, which the limit does not touch. Lifting
-// the limit ends the fault. (A read-only directory cannot be simulated the
-// same way: the test may run as root, and chmod leaves open files writable.)
+// the limit ends the fault.
+//
+// A data directory that turns read-only (a file system remounted read-only
+// after errors, a deployment that changed owners) is made by the immutable
+// attribute, which the kernel enforces on root too and on descriptors
+// already open: SQLite's writes fail with EPERM (tests/support/read_only_dir).
 #include "tests/integration/ponte_fixture.hpp"
+#include "tests/support/read_only_dir.hpp"
 
 #include "storage/database.hpp"
 #include "storage/repositories.hpp"
@@ -250,6 +255,138 @@ TEST(FaultE2E, AFullDiskRefusesWebhooksWith503UntilItEndsThenEverythingGoesThrou
   EXPECT_EQ(count_in(log, "event=storage.recovered"), 1u) << log;
   EXPECT_NE(log.find("disk I/O error"), std::string::npos);
   EXPECT_EQ(count_in(log, "level=error"), 1u) << log;  // storage.unavailable
+}
+
+// The data directory and every file in it refuse writes while ponte runs:
+// SQLite's writes to the open -wal file fail with EPERM (SQLITE_IOERR_WRITE),
+// which must read as "not writable", not as a failing disk, and be a 503
+// (the platforms retry) until the directory is writable again; then ponte
+// finds out by itself and nothing acknowledged is lost.
+TEST(FaultE2E, AReadOnlyDataDirectoryRefusesWebhooksWith503UntilItEndsThenEverythingGoesThrough) {
+  PonteFixture ponte;
+  ponte.start();
+  const std::int64_t chat = 5550008007;
+  const std::string from = "393330008007";
+  const std::string web_client = "fault-test-client-0007";
+
+  // A reply waiting for the Telegram API when the directory turns read-only.
+  ponte.telegram().close_listener();
+  ASSERT_EQ(ponte.post_update(ponte.text_update(chat, "ciao")).status, 200);
+  ASSERT_EQ(pending_outbox(ponte), 1);
+
+  // All but the -shm file: SQLite keeps the WAL index in a shared mapping
+  // of it, and the kernel answers a write through a mapping of an
+  // immutable file with SIGBUS (ext4_page_mkwrite), which no process
+  // survives. The index is not data: the writes that store something (the
+  // -wal, ponte.db, new files) are all refused.
+  ReadOnlyDir data(ponte.data_dir());
+  if (const auto why = data.apply({"ponte.db-shm"}); !why.empty()) GTEST_SKIP() << why;
+  if (!data.refuses_open_files()) {
+    data.restore();
+    GTEST_SKIP() << "not root: permission bits leave ponte's open database files writable";
+  }
+  const auto tg_update = ponte.text_update(chat, "2");
+  const auto wa_update = ponte.wa_text(from, "ciao").dump();
+  const auto wa_id = ponte.last_wamid();
+  const json web_post = {{"client", web_client}, {"id", "w1"}, {"start", true}, {"lang", "it"}};
+  for (int i = 0; i < 3; ++i) {
+    const auto tg = ponte.post_update(tg_update);
+    EXPECT_EQ(tg.status, 503) << tg.body << ponte.log();
+    EXPECT_EQ(tg.headers.count("retry-after"), 1u);
+    const auto wa = ponte.post_whatsapp(wa_update);
+    EXPECT_EQ(wa.status, 503) << wa.body;
+    EXPECT_EQ(wa.headers.count("retry-after"), 1u);
+    EXPECT_EQ(ponte.post_json("/webchat/messages", web_post).status, 503);
+  }
+  EXPECT_EQ(ponte.get("/webchat/history?client=" + web_client).status, 200);
+  const auto health = ponte.get("/healthz");
+  EXPECT_EQ(health.status, 503);
+  const auto h = json::parse(health.body, nullptr, false);
+  ASSERT_TRUE(h.is_object()) << health.body;
+  EXPECT_EQ(h["status"], "degraded");
+  EXPECT_EQ(h["storage"]["writable"], false);
+  const std::string said = "the database file or its directory is not writable";
+  EXPECT_NE(h["storage"]["error"].get<std::string>().find(said), std::string::npos) << health.body;
+
+  // The waiting reply goes out; recording it waits for the directory.
+  ponte.telegram().reopen_listener();
+  ASSERT_TRUE(ponte.wait_texts(chat, 1, 15s)) << ponte.log();
+  ASSERT_TRUE(wait_until(
+      [&] { return ponte.log().find("event=outbox.record_deferred") != std::string::npos; }, 10s))
+      << ponte.log();
+  EXPECT_EQ(pending_outbox(ponte), 1);
+
+  data.restore();
+  ASSERT_TRUE(outbox_drains(ponte)) << ponte.log();
+  ASSERT_TRUE(wait_until([&] { return ponte.get("/healthz").status == 200; }, 15s)) << ponte.log();
+  EXPECT_EQ(ponte.post_update(tg_update).status, 200);
+  EXPECT_EQ(ponte.post_whatsapp(wa_update).status, 200);
+  EXPECT_EQ(ponte.post_json("/webchat/messages", web_post).status, 200);
+  ASSERT_TRUE(ponte.wait_texts(chat, 2, 15s)) << ponte.log();
+  ASSERT_TRUE(ponte.whatsapp().wait_until(
+      [&] { return !ponte.whatsapp().messages_to(from).empty(); }, 15s));
+  ASSERT_TRUE(outbox_drains(ponte)) << ponte.log();
+  const auto texts = ponte.telegram().texts_to(chat);
+  EXPECT_EQ(std::set<std::string>(texts.begin(), texts.end()).size(), texts.size());
+  EXPECT_EQ(ponte.whatsapp().messages_to(from).size(), 1u);  // the language list, once
+  {
+    auto db = storage::Database::open(ponte.database(), {.read_only = true}).value();
+    auto c = storage::find_contact(*db, Channel::telegram, std::to_string(chat)).value();
+    ASSERT_TRUE(c);
+    std::size_t in = 0;
+    for (const auto& m : storage::list_messages(*db, c->id, 0, 100).value()) {
+      in += m.direction == storage::Direction::in;
+    }
+    EXPECT_EQ(in, 2u);  // "ciao" and "2": nothing lost, nothing doubled
+  }
+  EXPECT_EQ(ponte.whatsapp().reads(), std::vector<std::string>{wa_id});
+
+  // One error naming the cause and the file, and one line for its end.
+  const auto log = ponte.log();
+  EXPECT_EQ(count_in(log, "event=storage.unavailable"), 1u) << log;
+  EXPECT_EQ(count_in(log, "event=storage.recovered"), 1u) << log;
+  EXPECT_EQ(count_in(log, "level=error"), 1u) << log;
+  const auto line = log.substr(log.find("event=storage.unavailable"));
+  const auto unavailable = line.substr(0, line.find('\n'));
+  EXPECT_NE(unavailable.find(said), std::string::npos) << unavailable;
+  EXPECT_NE(unavailable.find("Operation not permitted"), std::string::npos) << unavailable;
+  EXPECT_NE(unavailable.find(ponte.database().string()), std::string::npos) << unavailable;
+}
+
+// Started on a read-only data directory, ponte refuses to run (exit 1) and
+// says which path and why, rather than serving with a database it cannot
+// write: after a clean stop only ponte.db is left, and a read-only
+// directory refuses creating its -wal; after a crash the -wal and -shm are
+// left, and SQLite would open a read-only ponte.db for reading only, without
+// a word.
+TEST(FaultE2E, StartingOnAReadOnlyDataDirectoryExitsNamingThePath) {
+  PonteFixture ponte;
+  ponte.start();
+  ASSERT_EQ(ponte.post_update(ponte.text_update(5550008008, "ciao")).status, 200);
+  const std::string wal = ponte.database().string() + "-wal";
+  for (const bool crash : {false, true}) {
+    SCOPED_TRACE(crash ? "after kill -9, all read-only" : "after a clean stop, the directory");
+    if (crash) {
+      ponte.start();
+      ASSERT_TRUE(ponte.kill9());
+      ASSERT_TRUE(std::filesystem::exists(wal));
+    } else {
+      ASSERT_EQ(ponte.stop(), 0) << ponte.log();
+      ASSERT_FALSE(std::filesystem::exists(wal));
+    }
+    ReadOnlyDir data(ponte.data_dir());
+    const auto spared = crash ? std::vector<std::string>{} : std::vector<std::string>{"ponte.db"};
+    if (const auto why = data.apply(spared); !why.empty()) GTEST_SKIP() << why;
+    std::string output;
+    EXPECT_EQ(ponte.run_command({"serve"}, &output), 1) << output;
+    const auto named = crash ? "the file " + ponte.database().string() + " is not writable"
+                             : "the directory " + ponte.data_dir().string() + " is not writable";
+    EXPECT_NE(output.find(named), std::string::npos) << output;
+    data.restore();
+  }
+  // Writable again, it starts on the same data.
+  ponte.start();
+  EXPECT_EQ(ponte.get("/healthz").status, 200);
 }
 
 }  // namespace

@@ -1,9 +1,13 @@
 // Database and Statement: connection settings, the statement cache, and
 // error messages an operator can act on.
 #include "storage/database.hpp"
+#include "storage/sqlite_error.hpp"
 #include "storage_test_support.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <cerrno>
 
 namespace ponte::storage::testing {
 namespace {
@@ -151,6 +155,60 @@ TEST(Database, FullDatabaseSaysDiskFull) {
   EXPECT_EQ(r.error().code, Errc::unavailable);
   EXPECT_EQ(r.error().message.rfind("disk full", 0), 0u) << r.error().message;
   EXPECT_EQ(integrity(*db), "ok");
+}
+
+// A read-only mount, an immutable file or a directory the service cannot
+// write reaches SQLite as whichever call the kernel refused: named from the
+// kernel's reason, and retryable (503) like any condition of the machine.
+TEST(Database, WritesRefusedByTheFileSystemSayNotWritableAndAreRetryable) {
+  for (const int rc : {SQLITE_IOERR_WRITE, SQLITE_IOERR_FSYNC, SQLITE_IOERR_SHMOPEN,
+                       SQLITE_IOERR_SHMMAP, SQLITE_CANTOPEN}) {
+    for (const int sys : {EPERM, EACCES}) {
+      const auto e = sqlite_error(rc, sys, "disk I/O error", "COMMIT");
+      EXPECT_EQ(e.code, Errc::unavailable) << rc;
+      EXPECT_EQ(e.message.rfind("the database file or its directory is not writable", 0), 0u)
+          << e.message;
+      EXPECT_NE(e.message.find("system: " + std::generic_category().message(sys)),
+                std::string::npos)
+          << e.message;
+    }
+    const auto rofs = sqlite_error(rc, EROFS, "disk I/O error", "COMMIT");
+    EXPECT_EQ(rofs.code, Errc::unavailable);
+    EXPECT_EQ(rofs.message.rfind("the file system holding the database is read-only", 0), 0u)
+        << rofs.message;
+  }
+  const auto directory =
+      sqlite_error(SQLITE_READONLY_DIRECTORY, 0, "attempt to write a readonly database", "COMMIT");
+  EXPECT_EQ(directory.code, Errc::unavailable);
+  EXPECT_EQ(directory.message.rfind("the database's directory is not writable", 0), 0u)
+      << directory.message;
+  for (const int rc : {SQLITE_READONLY, SQLITE_READONLY_RECOVERY, SQLITE_READONLY_CANTINIT,
+                       SQLITE_READONLY_CANTLOCK, SQLITE_READONLY_ROLLBACK}) {
+    const auto e = sqlite_error(rc, 0, "attempt to write a readonly database", "COMMIT");
+    EXPECT_EQ(e.code, Errc::unavailable) << rc;
+    EXPECT_EQ(e.message.rfind("database is read-only", 0), 0u) << e.message;
+  }
+  // A file size limit is not a permission: still a disk I/O error, with
+  // the kernel's words.
+  const auto fsize = sqlite_error(SQLITE_IOERR_WRITE, EFBIG, "disk I/O error", "COMMIT");
+  EXPECT_EQ(fsize.message.rfind("disk I/O error", 0), 0u) << fsize.message;
+  EXPECT_NE(fsize.message.find("File too large"), std::string::npos) << fsize.message;
+}
+
+// errno keeps the last refused call's reason after failures that refused
+// none: a lock or a short read after an earlier refused write is not renamed.
+TEST(Database, AStaleSystemErrorDoesNotRenameOtherFailures) {
+  const auto busy = sqlite_error(SQLITE_BUSY, EPERM, "database is locked", "BEGIN IMMEDIATE");
+  EXPECT_EQ(busy.code, Errc::unavailable);
+  EXPECT_EQ(busy.message.rfind("database is locked by another connection", 0), 0u) << busy.message;
+  EXPECT_EQ(busy.message.find("system:"), std::string::npos) << busy.message;
+  const auto unique =
+      sqlite_error(SQLITE_CONSTRAINT_UNIQUE, EACCES, "UNIQUE constraint failed", "INSERT");
+  EXPECT_EQ(unique.code, Errc::storage);
+  EXPECT_EQ(unique.message.find("not writable"), std::string::npos) << unique.message;
+  const auto short_read = sqlite_error(SQLITE_IOERR_SHORT_READ, EACCES, "disk I/O error", "SELECT");
+  EXPECT_EQ(short_read.message.rfind("disk I/O error", 0), 0u) << short_read.message;
+  EXPECT_EQ(short_read.message.find("system:"), std::string::npos) << short_read.message;
 }
 
 TEST(Database, ForeignKeysAreEnforcedAndCascade) {
