@@ -116,7 +116,7 @@ start_ponte() {
   wait_healthy ponte
   if [ -n "${PONTE_BENCH_PERF:-}" ]; then
     # Samples Ponte's stacks until it stops (perf report -i "$PONTE_BENCH_PERF").
-    perf record -F ${PONTE_BENCH_PERF_FREQ:-299} --call-graph dwarf,16384 -p "$server_pid" -o "$PONTE_BENCH_PERF" >/dev/null 2>&1 &
+    perf record -F "${PONTE_BENCH_PERF_FREQ:-299}" --call-graph dwarf,16384 -p "$server_pid" -o "$PONTE_BENCH_PERF" >/dev/null 2>&1 &
   fi
 }
 
@@ -137,9 +137,28 @@ stop_server() {
 kib() { awk -v k="$1" '/^'"$1"':/ {print $2}' "/proc/$server_pid/status"; }
 reset_peak() { echo 5 >"/proc/$server_pid/clear_refs" 2>/dev/null || true; }
 
+# loadgen_run NAME OUTFILE loadgen-args...: one loadgen run, its report kept in
+# OUTFILE; sets $rc to its exit status and the RESULT fields to $fields.
+run_id=0
+loadgen_run() {
+  local name=$1 out=$2
+  shift 2
+  echo
+  echo "### $name"
+  set +e
+  # Defaults sized for this 2-core machine; arguments given to run.sh win.
+  "$loadgen" "${secrets[@]}" --chats 3000 --duration-s 60 \
+    --first-update-id $((700000001 + run_id * 10000000)) \
+    --first-chat-id $((100000001 + run_id * 10000000)) "$@" | tee "$out"
+  rc=${PIPESTATUS[0]}
+  set -e
+  run_id=$((run_id + 1))
+  [ "$rc" -eq 0 ] || status=1
+  fields=$(grep '^RESULT' "$out" | sed 's/^RESULT //' || echo 'RESULT missing')
+}
+
 # run NAME OUTFILE loadgen-args...: one loadgen run against the running
 # server; appends "NAME <RESULT fields> peak_rss_mib=M exit=RC" to $results.
-run_id=0
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
 run() {
   local name=$1 out=$2
@@ -147,18 +166,8 @@ run() {
   reset_peak
   local ticks_before
   ticks_before=$(cpu_ticks)
-  echo
-  echo "### $name"
-  set +e
-  # Defaults sized for this 2-core machine; arguments given to run.sh win.
-  "$loadgen" --target "127.0.0.1:$server_port" "${secrets[@]}" --chats 3000 --duration-s 60 \
-    --first-update-id $((700000001 + run_id * 10000000)) \
-    --first-chat-id $((100000001 + run_id * 10000000)) "$@" | tee "$out"
-  local rc=${PIPESTATUS[0]}
-  set -e
-  run_id=$((run_id + 1))
-  [ "$rc" -eq 0 ] || status=1
-  local hwm rss cpu_ms acked
+  loadgen_run "$name" "$out" --target "127.0.0.1:$server_port" "$@"
+  local hwm rss cpu_ms acked per_update
   hwm=$(kib VmHWM)
   rss=$(kib VmRSS)
   # CPU the server used during the run (user + system, all threads,
@@ -166,9 +175,10 @@ run() {
   # the machine is with other work the way updates/s does.
   cpu_ms=$(( ($(cpu_ticks) - ticks_before) * 1000 / $(getconf CLK_TCK) ))
   acked=$(sed -n 's/^updates sent .* \([0-9]*\) acknowledged.*/\1/p' "$out")
+  per_update=$(awk -v c="$cpu_ms" -v n="${acked:-0}" 'BEGIN { if (n > 0) printf "%.0f", 1000 * c / n; else print "-" }')
   echo "server peak RSS   $((hwm / 1024)) MiB (now $((rss / 1024)) MiB)"
-  echo "server CPU        $cpu_ms ms, $(awk -v c="$cpu_ms" -v n="${acked:-0}" 'BEGIN { if (n > 0) printf "%.0f", 1000 * c / n; else print "-" }') us per update"
-  results+=("$name $(grep '^RESULT' "$out" | sed 's/^RESULT //' || echo 'RESULT missing') peak_rss_mib=$((hwm / 1024)) rss_mib=$((rss / 1024)) cpu_us_per_update=$(awk -v c="$cpu_ms" -v n="${acked:-0}" 'BEGIN { if (n > 0) printf "%.0f", 1000 * c / n; else print "-" }') exit=$rc")
+  echo "server CPU        $cpu_ms ms, $per_update us per update"
+  results+=("$name $fields peak_rss_mib=$((hwm / 1024)) rss_mib=$((rss / 1024)) cpu_us_per_update=$per_update exit=$rc")
 }
 
 # run_echo NAME OUTFILE loadgen-args...: the load generator against its
@@ -176,17 +186,8 @@ run() {
 run_echo() {
   local name=$1 out=$2
   shift 2
-  echo
-  echo "### $name"
-  set +e
-  "$loadgen" --self-test "${secrets[@]}" --chats 3000 --duration-s 60 \
-    --first-update-id $((700000001 + run_id * 10000000)) \
-    --first-chat-id $((100000001 + run_id * 10000000)) "$@" | tee "$out"
-  local rc=${PIPESTATUS[0]}
-  set -e
-  run_id=$((run_id + 1))
-  [ "$rc" -eq 0 ] || status=1
-  results+=("$name $(grep '^RESULT' "$out" | sed 's/^RESULT //' || echo 'RESULT missing') exit=$rc")
+  loadgen_run "$name" "$out" --self-test "$@"
+  results+=("$name $fields exit=$rc")
 }
 
 field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" <<<" $2"; }

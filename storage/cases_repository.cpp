@@ -114,11 +114,9 @@ Result<CaseRow> open_case(Database& db, const NewCase& c) {
     return fail(Errc::invalid,
                 "case priority must be 0, 1 or 2, not " + std::to_string(c.priority));
   }
-  auto open = open_case_of(db, c.contact_id);
+  auto open = raise_open_case(db, c.contact_id, c.priority, c.created_at);
   if (!open) return open.error();
   if (!*open) return insert_case(db, c);
-  if (c.priority < (*open)->priority)
-    return raise_priority(db, std::move(**open), c.priority, c.created_at);
   return std::move(**open);
 }
 

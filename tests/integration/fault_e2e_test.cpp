@@ -48,6 +48,75 @@ std::size_t count_in(const std::string& log, const std::string& needle) {
   return n;
 }
 
+// The storage faults below share one story: a reply waits for the Telegram
+// API when the fault begins, the webhooks are refused meanwhile, and when
+// it ends the platforms' retries (the same updates) go through once.
+struct Retried {
+  std::int64_t chat;
+  std::string from;  // the WhatsApp sender
+  json tg_update;
+  std::string wa_update, wa_id;
+  json web_post;
+};
+
+Retried retried(PonteFixture& ponte, std::int64_t chat, std::string from,
+                const std::string& web_client) {
+  Retried r{chat, std::move(from), ponte.text_update(chat, "2"), {}, {}, {}};
+  r.wa_update = ponte.wa_text(r.from, "ciao").dump();
+  r.wa_id = ponte.last_wamid();
+  r.web_post = {{"client", web_client}, {"id", "w1"}, {"start", true}, {"lang", "it"}};
+  return r;
+}
+
+// Before the fault: one reply that cannot be sent yet.
+void hold_a_reply(PonteFixture& ponte, std::int64_t chat) {
+  ponte.telegram().close_listener();
+  ASSERT_EQ(ponte.post_update(ponte.text_update(chat, "ciao")).status, 200);
+  ASSERT_EQ(pending_outbox(ponte), 1);
+}
+
+// During the fault: the held reply goes out, recording it is put off.
+void release_the_reply(PonteFixture& ponte, std::int64_t chat) {
+  ponte.telegram().reopen_listener();
+  ASSERT_TRUE(ponte.wait_texts(chat, 1, 15s)) << ponte.log();
+  ASSERT_TRUE(wait_until(
+      [&] { return ponte.log().find("event=outbox.record_deferred") != std::string::npos; }, 10s))
+      << ponte.log();
+  EXPECT_EQ(pending_outbox(ponte), 1);  // not recorded yet
+}
+
+// After the fault: ponte found out by itself, the retries go through, and
+// nothing acknowledged was lost or stored twice.
+void expect_retries_go_through_once(PonteFixture& ponte, const Retried& r) {
+  ASSERT_TRUE(outbox_drains(ponte)) << ponte.log();
+  ASSERT_TRUE(wait_until([&] { return ponte.get("/healthz").status == 200; }, 15s)) << ponte.log();
+  EXPECT_EQ(ponte.post_update(r.tg_update).status, 200);
+  EXPECT_EQ(ponte.post_whatsapp(r.wa_update).status, 200);
+  EXPECT_EQ(ponte.post_json("/webchat/messages", r.web_post).status, 200);
+  ASSERT_TRUE(ponte.wait_texts(r.chat, 2, 15s)) << ponte.log();
+  ASSERT_TRUE(ponte.whatsapp().wait_until(
+      [&] { return !ponte.whatsapp().messages_to(r.from).empty(); }, 15s));
+  ASSERT_TRUE(outbox_drains(ponte)) << ponte.log();
+  const auto texts = ponte.telegram().texts_to(r.chat);
+  EXPECT_EQ(std::set<std::string>(texts.begin(), texts.end()).size(), texts.size());
+  auto db = storage::Database::open(ponte.database(), {.read_only = true}).value();
+  auto c = storage::find_contact(*db, Channel::telegram, std::to_string(r.chat)).value();
+  ASSERT_TRUE(c);
+  std::size_t in = 0;
+  for (const auto& m : storage::list_messages(*db, c->id, 0, 100).value()) {
+    in += m.direction == storage::Direction::in;
+  }
+  EXPECT_EQ(in, 2u);  // "ciao" and "2": nothing lost, nothing doubled
+  EXPECT_EQ(ponte.whatsapp().reads(), std::vector<std::string>{r.wa_id});
+}
+
+// The log names the fault once and its end once, not once per request.
+void expect_fault_logged_once(const std::string& log) {
+  EXPECT_EQ(count_in(log, "event=storage.unavailable"), 1u) << log;
+  EXPECT_EQ(count_in(log, "event=storage.recovered"), 1u) << log;
+  EXPECT_EQ(count_in(log, "level=error"), 1u) << log;  // storage.unavailable
+}
+
 TEST(FaultE2E, WhatsApp500sAreRetriedAndEachReplyGoesOutOnce) {
   PonteFixture ponte;
   ponte.start();
@@ -178,27 +247,21 @@ TEST(FaultE2E, AFullDiskRefusesWebhooksWith503UntilItEndsThenEverythingGoesThrou
   ponte.output_through_pipe(true);
   ponte.start();
   const std::int64_t chat = 5550008005;
-  const std::string from = "393330008005";
   const std::string web_client = "fault-test-client-0001";
 
   // A reply waiting for the Telegram API when the disk fills up: it is sent
   // during the fault, and recording that it was sent must wait for the disk.
-  ponte.telegram().close_listener();
-  ASSERT_EQ(ponte.post_update(ponte.text_update(chat, "ciao")).status, 200);
-  ASSERT_EQ(pending_outbox(ponte), 1);
+  ASSERT_NO_FATAL_FAILURE(hold_a_reply(ponte, chat));
 
   FileSizeLimit disk(ponte.pid());
   disk.refuse_writes();
-  const auto tg_update = ponte.text_update(chat, "2");
-  const auto wa_update = ponte.wa_text(from, "ciao").dump();
-  const auto wa_id = ponte.last_wamid();
-  const json web_post = {{"client", web_client}, {"id", "w1"}, {"start", true}, {"lang", "it"}};
+  const auto r = retried(ponte, chat, "393330008005", web_client);
   for (int i = 0; i < 3; ++i) {
-    const auto tg = ponte.post_update(tg_update);
+    const auto tg = ponte.post_update(r.tg_update);
     EXPECT_EQ(tg.status, 503) << tg.body;
     EXPECT_EQ(tg.headers.count("retry-after"), 1u);
-    EXPECT_EQ(ponte.post_whatsapp(wa_update).status, 503);
-    const auto web = ponte.post_json("/webchat/messages", web_post);
+    EXPECT_EQ(ponte.post_whatsapp(r.wa_update).status, 503);
+    const auto web = ponte.post_json("/webchat/messages", r.web_post);
     EXPECT_EQ(web.status, 503);
     EXPECT_NE(web.body.find("cannot save messages right now"), std::string::npos) << web.body;
     EXPECT_EQ(web.headers.count("retry-after"), 1u);
@@ -216,45 +279,14 @@ TEST(FaultE2E, AFullDiskRefusesWebhooksWith503UntilItEndsThenEverythingGoesThrou
       << health.body;
 
   // The waiting reply goes out; recording it fails, and is tried again.
-  ponte.telegram().reopen_listener();
-  ASSERT_TRUE(ponte.wait_texts(chat, 1, 15s)) << ponte.log();
-  ASSERT_TRUE(wait_until(
-      [&] { return ponte.log().find("event=outbox.record_deferred") != std::string::npos; }, 10s))
-      << ponte.log();
-  EXPECT_EQ(pending_outbox(ponte), 1);  // not recorded yet
+  ASSERT_NO_FATAL_FAILURE(release_the_reply(ponte, chat));
 
   disk.lift();
   // By itself: the record retry or the probe finds the disk back.
-  ASSERT_TRUE(outbox_drains(ponte)) << ponte.log();
-  ASSERT_TRUE(wait_until([&] { return ponte.get("/healthz").status == 200; }, 15s)) << ponte.log();
-  // The platforms' retries (same ids) now go through, once.
-  EXPECT_EQ(ponte.post_update(tg_update).status, 200);
-  EXPECT_EQ(ponte.post_whatsapp(wa_update).status, 200);
-  EXPECT_EQ(ponte.post_json("/webchat/messages", web_post).status, 200);
-  ASSERT_TRUE(ponte.wait_texts(chat, 2, 15s)) << ponte.log();
-  ASSERT_TRUE(ponte.whatsapp().wait_until(
-      [&] { return !ponte.whatsapp().messages_to(from).empty(); }, 15s));
-  ASSERT_TRUE(outbox_drains(ponte)) << ponte.log();
-  const auto texts = ponte.telegram().texts_to(chat);
-  EXPECT_EQ(std::set<std::string>(texts.begin(), texts.end()).size(), texts.size());
-  {
-    auto db = storage::Database::open(ponte.database(), {.read_only = true}).value();
-    auto c = storage::find_contact(*db, Channel::telegram, std::to_string(chat)).value();
-    ASSERT_TRUE(c);
-    std::size_t in = 0;
-    for (const auto& m : storage::list_messages(*db, c->id, 0, 100).value()) {
-      in += m.direction == storage::Direction::in;
-    }
-    EXPECT_EQ(in, 2u);  // "ciao" and "2": nothing lost, nothing doubled
-  }
-  EXPECT_EQ(ponte.whatsapp().reads(), std::vector<std::string>{wa_id});
-
-  // The log names the fault once and its end once, not once per request.
+  ASSERT_NO_FATAL_FAILURE(expect_retries_go_through_once(ponte, r));
   const auto log = ponte.log();
-  EXPECT_EQ(count_in(log, "event=storage.unavailable"), 1u) << log;
-  EXPECT_EQ(count_in(log, "event=storage.recovered"), 1u) << log;
+  expect_fault_logged_once(log);
   EXPECT_NE(log.find("disk I/O error"), std::string::npos);
-  EXPECT_EQ(count_in(log, "level=error"), 1u) << log;  // storage.unavailable
 }
 
 // The data directory and every file in it refuse writes while ponte runs:
@@ -266,13 +298,10 @@ TEST(FaultE2E, AReadOnlyDataDirectoryRefusesWebhooksWith503UntilItEndsThenEveryt
   PonteFixture ponte;
   ponte.start();
   const std::int64_t chat = 5550008007;
-  const std::string from = "393330008007";
   const std::string web_client = "fault-test-client-0007";
 
   // A reply waiting for the Telegram API when the directory turns read-only.
-  ponte.telegram().close_listener();
-  ASSERT_EQ(ponte.post_update(ponte.text_update(chat, "ciao")).status, 200);
-  ASSERT_EQ(pending_outbox(ponte), 1);
+  ASSERT_NO_FATAL_FAILURE(hold_a_reply(ponte, chat));
 
   // All but the -shm file: SQLite keeps the WAL index in a shared mapping
   // of it, and the kernel answers a write through a mapping of an
@@ -285,18 +314,15 @@ TEST(FaultE2E, AReadOnlyDataDirectoryRefusesWebhooksWith503UntilItEndsThenEveryt
     data.restore();
     GTEST_SKIP() << "not root: permission bits leave ponte's open database files writable";
   }
-  const auto tg_update = ponte.text_update(chat, "2");
-  const auto wa_update = ponte.wa_text(from, "ciao").dump();
-  const auto wa_id = ponte.last_wamid();
-  const json web_post = {{"client", web_client}, {"id", "w1"}, {"start", true}, {"lang", "it"}};
+  const auto r = retried(ponte, chat, "393330008007", web_client);
   for (int i = 0; i < 3; ++i) {
-    const auto tg = ponte.post_update(tg_update);
+    const auto tg = ponte.post_update(r.tg_update);
     EXPECT_EQ(tg.status, 503) << tg.body << ponte.log();
     EXPECT_EQ(tg.headers.count("retry-after"), 1u);
-    const auto wa = ponte.post_whatsapp(wa_update);
+    const auto wa = ponte.post_whatsapp(r.wa_update);
     EXPECT_EQ(wa.status, 503) << wa.body;
     EXPECT_EQ(wa.headers.count("retry-after"), 1u);
-    EXPECT_EQ(ponte.post_json("/webchat/messages", web_post).status, 503);
+    EXPECT_EQ(ponte.post_json("/webchat/messages", r.web_post).status, 503);
   }
   EXPECT_EQ(ponte.get("/webchat/history?client=" + web_client).status, 200);
   const auto health = ponte.get("/healthz");
@@ -309,43 +335,15 @@ TEST(FaultE2E, AReadOnlyDataDirectoryRefusesWebhooksWith503UntilItEndsThenEveryt
   EXPECT_NE(h["storage"]["error"].get<std::string>().find(said), std::string::npos) << health.body;
 
   // The waiting reply goes out; recording it waits for the directory.
-  ponte.telegram().reopen_listener();
-  ASSERT_TRUE(ponte.wait_texts(chat, 1, 15s)) << ponte.log();
-  ASSERT_TRUE(wait_until(
-      [&] { return ponte.log().find("event=outbox.record_deferred") != std::string::npos; }, 10s))
-      << ponte.log();
-  EXPECT_EQ(pending_outbox(ponte), 1);
+  ASSERT_NO_FATAL_FAILURE(release_the_reply(ponte, chat));
 
   data.restore();
-  ASSERT_TRUE(outbox_drains(ponte)) << ponte.log();
-  ASSERT_TRUE(wait_until([&] { return ponte.get("/healthz").status == 200; }, 15s)) << ponte.log();
-  EXPECT_EQ(ponte.post_update(tg_update).status, 200);
-  EXPECT_EQ(ponte.post_whatsapp(wa_update).status, 200);
-  EXPECT_EQ(ponte.post_json("/webchat/messages", web_post).status, 200);
-  ASSERT_TRUE(ponte.wait_texts(chat, 2, 15s)) << ponte.log();
-  ASSERT_TRUE(ponte.whatsapp().wait_until(
-      [&] { return !ponte.whatsapp().messages_to(from).empty(); }, 15s));
-  ASSERT_TRUE(outbox_drains(ponte)) << ponte.log();
-  const auto texts = ponte.telegram().texts_to(chat);
-  EXPECT_EQ(std::set<std::string>(texts.begin(), texts.end()).size(), texts.size());
-  EXPECT_EQ(ponte.whatsapp().messages_to(from).size(), 1u);  // the language list, once
-  {
-    auto db = storage::Database::open(ponte.database(), {.read_only = true}).value();
-    auto c = storage::find_contact(*db, Channel::telegram, std::to_string(chat)).value();
-    ASSERT_TRUE(c);
-    std::size_t in = 0;
-    for (const auto& m : storage::list_messages(*db, c->id, 0, 100).value()) {
-      in += m.direction == storage::Direction::in;
-    }
-    EXPECT_EQ(in, 2u);  // "ciao" and "2": nothing lost, nothing doubled
-  }
-  EXPECT_EQ(ponte.whatsapp().reads(), std::vector<std::string>{wa_id});
+  ASSERT_NO_FATAL_FAILURE(expect_retries_go_through_once(ponte, r));
+  EXPECT_EQ(ponte.whatsapp().messages_to(r.from).size(), 1u);  // the language list, once
 
   // One error naming the cause and the file, and one line for its end.
   const auto log = ponte.log();
-  EXPECT_EQ(count_in(log, "event=storage.unavailable"), 1u) << log;
-  EXPECT_EQ(count_in(log, "event=storage.recovered"), 1u) << log;
-  EXPECT_EQ(count_in(log, "level=error"), 1u) << log;
+  expect_fault_logged_once(log);
   const auto line = log.substr(log.find("event=storage.unavailable"));
   const auto unavailable = line.substr(0, line.find('\n'));
   EXPECT_NE(unavailable.find(said), std::string::npos) << unavailable;
